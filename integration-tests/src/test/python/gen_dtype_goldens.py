@@ -14,9 +14,10 @@ only randomness uses a fixed seed) and writes into chunked-array/src/test/resour
   half_to_float64.bin.gz  all 65536 float16 bit patterns -> float64 bits (uint64 little-endian).
   float32_to_half.bin.gz  float16 bits (uint16 LE) for the float32 inputs of float32_inputs().
   float64_to_half.bin.gz  float16 bits (uint16 LE) for the float64 inputs of float64_inputs().
-  astype.json           raw bits (space-separated hex strings) of a.astype(dst, casting='unsafe') for every (src, dst) pair over
-                        edge values per source dtype, element by element (NumPy's scalar rule),
-                        plus the vectorized-contiguous float -> uint32 results ("uint32_simd").
+  astype.json           raw bits (space-separated hex strings) of a.astype(dst, casting='unsafe')
+                        for every (src, dst) pair over edge values per source dtype, element
+                        by element (NumPy's scalar rule), plus the vectorized-contiguous
+                        float -> uint32 results ("uint32_simd").
 
 The float -> half inputs are not stored; they follow a formula the Java test repeats exactly
 (sign x exponent list x all 1024 top-ten mantissa values x a fixed list of low-bit tails). The

@@ -102,7 +102,7 @@ public enum Casting {
     DType.INT64, DType.UINT64, DType.FLOAT16, DType.FLOAT32, DType.FLOAT64
   };
 
-  /** NumPy's "safe" relation: every value of {@code from} is exactly representable in {@code to}. */
+  /** NumPy's "safe" relation: every value of {@code from} is representable in {@code to}. */
   private static boolean isSafe(DType from, DType to) {
     if (from == to || from.isBool()) {
       return true;

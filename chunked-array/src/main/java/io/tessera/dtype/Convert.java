@@ -13,8 +13,8 @@ package io.tessera.dtype;
  *   <li>float32: a {@code float}; float64: a {@code double}.
  * </ul>
  *
- * <p>float32 and float16 sources convert to bool and integers exactly as their (exact) float64 value
- * does, so the {@code doubleTo...} methods serve all three float types.
+ * <p>float32 and float16 sources convert to bool and integers exactly as their (exact) float64
+ * value does, so the {@code doubleTo...} methods serve all three float types.
  *
  * <h2>Float to integer (NaN, infinities, out of range)</h2>
  *
@@ -34,19 +34,21 @@ package io.tessera.dtype;
  *   <li>bool: {@code x != 0}, so NaN is True.
  * </ul>
  *
- * <p><b>Caveat, contiguous float to uint32:</b> NumPy's contiguous float32/float64 to uint32 loop is
- * vectorized in blocks of four elements (AVX2) and the vector code follows a different rule for
+ * <p><b>Caveat, contiguous float to uint32:</b> NumPy's contiguous float32/float64 to uint32 loop
+ * is vectorized in blocks of four elements (AVX2) and the vector code follows a different rule for
  * out-of-range inputs (see {@link #doubleToUInt32Simd}); the last {@code n % 4} elements and all
- * strided or single-element casts follow the scalar rule ({@link #doubleToUInt32}). Both agree on
- * every value in [0, 2<sup>32</sup>). {@link #rawBitsConvert} follows the scalar rule.
+ * strided or single-element casts follow the scalar rule ({@link #doubleToUInt32}). Both agree
+ * on every value in (-2<sup>31</sup>-1, 2<sup>32</sup>). {@link #rawBitsConvert} follows the
+ * scalar rule.
  *
  * <h2>Other conversions</h2>
  *
  * Integer to integer wraps (keeps the low bits); anything to bool is {@code != 0}; integer and
  * float64 to float16, and integers (uint64 included) to float32/float64 are correctly rounded to
- * nearest-even. float64 to float32 rounds to nearest-even and, for NaN, sets the quiet bit and keeps
- * the top payload bits (x86 {@code cvtsd2ss}); float32 to float64 likewise quiets a signalling NaN
- * ({@code cvtss2sd}). Conversions through float16 never quiet NaNs ({@link Float16}).
+ * nearest-even. float64 to float32 rounds to nearest-even and, for NaN, sets the quiet bit and
+ * keeps the top payload bits (x86 {@code cvtsd2ss}); float32 to float64 likewise quiets a
+ * signalling NaN ({@code cvtss2sd}). Conversions through float16 never quiet NaNs
+ * ({@link Float16}).
  */
 public final class Convert {
   private static final double TWO_POW_31 = 0x1p31;
@@ -94,7 +96,8 @@ public final class Convert {
   /**
    * float to uint32, the rule of NumPy's vectorized contiguous loop (AVX2, whole blocks of four):
    * {@code x >= 2^31 ? int32(x - 2^31) ^ 2^31 : int32(x)} with {@link #doubleToInt32} for
-   * {@code int32}. NaN and negatives below -1 give 2<sup>31</sup>, values {@code >= 2^32} give 0.
+   * {@code int32}. NaN, -inf and values {@code <= -2^31 - 1} give 2<sup>31</sup>, values
+   * {@code >= 2^32} give 0; in between it equals {@link #doubleToUInt32}.
    * For float32 input the subtraction is exact or out of range either way, so this serves it too.
    */
   public static long doubleToUInt32Simd(double x) {

@@ -15,8 +15,8 @@ package io.tessera.dtype;
  *       Magnitudes that round to 65520 or more become infinity; magnitudes at or below
  *       2<sup>-25</sup> (half the smallest subnormal) become a signed zero.
  *   <li><b>NaN narrowing</b> keeps the sign and the top ten payload bits, truncating the rest,
- *       without quieting; a NaN whose top ten payload bits are all zero becomes {@code 0x7c01} (with
- *       its sign) so that it stays a NaN.
+ *       without quieting; a NaN whose top ten payload bits are all zero becomes {@code 0x7c01}
+ *       (with its sign) so that it stays a NaN.
  * </ul>
  */
 public final class Float16 {

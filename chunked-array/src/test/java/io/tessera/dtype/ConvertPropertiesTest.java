@@ -14,7 +14,8 @@ class ConvertPropertiesTest {
   @Property
   boolean everyHalfRoundTripsThroughFloatAndDouble(@ForAll short h) {
     // NaNs included: widening keeps the payload, narrowing gives it back
-    return Float16.fromFloat(Float16.toFloat(h)) == h && Float16.fromDouble(Float16.toDouble(h)) == h
+    return Float16.fromFloat(Float16.toFloat(h)) == h
+        && Float16.fromDouble(Float16.toDouble(h)) == h
         && Float16.fromFloatBits(Float16.toFloatBits(h)) == h;
   }
 
@@ -28,8 +29,8 @@ class ConvertPropertiesTest {
   @Property
   boolean floatToHalfIsNearestInHalfRange(@ForAll int bits,
       @ForAll @IntRange(min = -27, max = 16) int exponent) {
-    return isNearestHalf(floatWithExponent(bits, exponent), Float16.fromFloat(
-        floatWithExponent(bits, exponent)));
+    float f = floatWithExponent(bits, exponent);
+    return isNearestHalf(f, Float16.fromFloat(f));
   }
 
   @Property
@@ -47,11 +48,13 @@ class ConvertPropertiesTest {
     short high = (short) (sign | (lower + 1));
     double mid = (Float16.toDouble(low) + Float16.toDouble(high)) / 2; // exact, also in float32
     short even = (lower & 1) == 0 ? low : high;
+    double above = Math.copySign(Math.nextUp(Math.abs(mid)), mid);
+    double below = Math.copySign(Math.nextDown(Math.abs(mid)), mid);
+    float aboveF = Math.copySign(Math.nextUp((float) Math.abs(mid)), (float) mid);
+    float belowF = Math.copySign(Math.nextDown((float) Math.abs(mid)), (float) mid);
     return Float16.fromDouble(mid) == even && Float16.fromFloat((float) mid) == even
-        && Float16.fromDouble(Math.nextUp(Math.abs(mid)) * Math.signum(mid)) == high
-        && Float16.fromDouble(Math.nextDown(Math.abs(mid)) * Math.signum(mid)) == low
-        && Float16.fromFloat(Math.nextUp((float) Math.abs(mid)) * Math.signum((float) mid)) == high
-        && Float16.fromFloat(Math.nextDown((float) Math.abs(mid)) * Math.signum((float) mid)) == low;
+        && Float16.fromDouble(above) == high && Float16.fromDouble(below) == low
+        && Float16.fromFloat(aboveF) == high && Float16.fromFloat(belowF) == low;
   }
 
   @Property
