@@ -13,11 +13,15 @@ public final class Allocators {
   private Allocators() {}
 
   private static final class Holder {
-    static final RootAllocator ROOT = new RootAllocator(
-        Long.getLong("tessera.memory.limit", Long.MAX_VALUE));
+    static final RootAllocator ROOT = BufferPool.newRootAllocator(
+        Long.getLong("tessera.memory.limit", Long.MAX_VALUE),
+        Long.getLong("tessera.memory.poolIdle", 1L << 30));
   }
 
-  /** The shared root allocator (never closed). */
+  /**
+   * The shared root allocator (never closed). Its large buffers are recycled by a {@link
+   * BufferPool} keeping up to {@code tessera.memory.poolIdle} idle bytes (default 1 GiB).
+   */
   public static BufferAllocator global() {
     return Holder.ROOT;
   }

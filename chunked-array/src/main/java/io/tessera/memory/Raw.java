@@ -93,6 +93,16 @@ public final class Raw {
     U.copyMemory(srcArray, U.arrayBaseOffset(srcArray.getClass()) + srcByteOffset, null, dst, bytes);
   }
 
+  /** malloc: {@code bytes} of uninitialized native memory (for allocation managers only). */
+  public static long allocateMemory(long bytes) {
+    return U.allocateMemory(bytes);
+  }
+
+  /** free: memory from {@link #allocateMemory}. */
+  public static void freeMemory(long address) {
+    U.freeMemory(address);
+  }
+
   public static void fill(long address, long bytes, byte value) {
     U.setMemory(address, bytes, value);
   }
