@@ -106,7 +106,7 @@ final class ArrayFormat {
       cut[d] = summarize && shape[d] > 2 * EDGE;
       index[d] = shownIndices(shape[d], cut[d]);
       dims[d] = index[d].length;
-      count *= dims[d];
+      count = Math.multiplyExact(count, dims[d]);
     }
     DType t = a.dtype();
     long[] raw = new long[count];

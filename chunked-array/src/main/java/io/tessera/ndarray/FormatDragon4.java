@@ -115,7 +115,7 @@ final class FormatDragon4 {
     if (trim != Trim.DPT_ZEROS && frac == 0) {
       sb.append('.');
     }
-    frac = finishFraction(sb, frac, Math.max(minDigits, 0), trim);
+    frac = finishFraction(sb, frac, Math.max(minDigits, 0), trim, true);
     if (padRight >= frac) {
       if (trim == Trim.DPT_ZEROS && frac == 0) {
         sb.append(' ');
@@ -153,7 +153,7 @@ final class FormatDragon4 {
     } else if (trim != Trim.DPT_ZEROS) {
       sb.append('.');
     }
-    finishFraction(sb, frac, Math.max(minDigits, 0), trim);
+    finishFraction(sb, frac, Math.max(minDigits, 0), trim, false);
     int e = Math.abs(d.exponent);
     String digits = Integer.toString(e);
     int width = expDigits < 0 ? 2 : Math.min(expDigits, 5);
@@ -164,9 +164,12 @@ final class FormatDragon4 {
 
   /**
    * Pads the fraction with zeros up to {@code wanted} digits ({@link Trim#KEEP}) or trims
-   * trailing zeros as {@code trim} says; returns the new count of fraction digits.
+   * trailing zeros as {@code trim} says; returns the new count of fraction digits. NumPy drops a
+   * point left bare by the trimming ({@link Trim#DPT_ZEROS}) only in positional text: scientific
+   * text keeps it ({@code "2.e+00"}).
    */
-  private static int finishFraction(StringBuilder sb, int frac, int wanted, Trim trim) {
+  private static int finishFraction(StringBuilder sb, int frac, int wanted, Trim trim,
+      boolean positional) {
     if (trim == Trim.LEAVE_ONE_ZERO) {
       if (frac == 0) {
         sb.append('0');
@@ -185,7 +188,7 @@ final class FormatDragon4 {
         if (trim == Trim.LEAVE_ONE_ZERO) {
           sb.append('0');
           frac++;
-        } else if (trim == Trim.DPT_ZEROS) {
+        } else if (trim == Trim.DPT_ZEROS && positional) {
           sb.setLength(sb.length() - 1);
         }
       }
