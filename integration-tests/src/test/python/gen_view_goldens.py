@@ -118,6 +118,11 @@ def as_strided_items(shape, strides_items):
     return {"op": "as_strided", "shape": list(shape), "strides_items": list(strides_items)}
 
 
+def as_strided_bytes(shape, strides):
+    """Strides given in bytes, whatever the dtype (to make unaligned views)."""
+    return {"op": "as_strided", "shape": list(shape), "strides": list(strides)}
+
+
 def swv(window, axes=None):
     window = [window] if isinstance(window, int) else list(window)
     if axes is not None:
@@ -384,7 +389,7 @@ def make_input(kind, shape, dtype):
 def materialize(op, operand):
     """Fills in the parts of an op that depend on the operand's dtype or shape."""
     op = dict(op)
-    if op["op"] == "as_strided":
+    if op["op"] == "as_strided" and "strides_items" in op:
         op["strides"] = [s * operand.dtype.itemsize for s in op.pop("strides_items")]
     if op["op"] == "mask":
         m = np.arange(operand.size).reshape(operand.shape) % op["mod"] == op["rem"]
@@ -560,6 +565,8 @@ CATEGORIES = {
         E(as_strided_items((2, 3), (6, 2)), (3, 4)),
         E(as_strided_items((5,), (0,)), (2, 2)),
         E(as_strided_items((0, 3), (1, 1)), (3, 4)),
+        E(as_strided_bytes((3,), (3,)), (6,), dtypes=["int16"]),
+        E(as_strided_bytes((2, 2), (5, 1)), (4, 4), dtypes=["uint8", "float64"]),
         E(swv(3), (6,), kinds=("C", "reversed", "strided")),
         E(swv((2, 2)), (4, 5), kinds=ALLK),
         E(swv(2, axes=0), (4, 5), kinds=ALLK),
@@ -583,6 +590,9 @@ CATEGORIES = {
         E([idx(":, 1:7"), view("int16")], (2, 8), dtypes=["uint8"]),
         E([idx(":, 1:5"), view("int16")], (2, 8), dtypes=["uint8"]),
         E(view("int32"), (0, 4), dtypes=["int16"]),
+        E([view("uint8"), idx(":, 1:13"), view("int32")], (3, 4), dtypes=["int32"], kinds=("C",)),
+        E([view("uint8"), idx("1:, 2:10"), view("float64")], (3, 4), dtypes=["int32"],
+          kinds=("C",)),
     ],
     "copy": [
         E(copy("C"), (2, 3, 4), kinds=ALLK),
@@ -690,9 +700,11 @@ def main():
         assert len(set(names)) == len(names), "duplicate case names in " + cat
         name = cat + ".json"
         with open(os.path.join(OUT, name), "w") as f:
-            json.dump({"numpy": np.__version__, "category": cat, "cases": cases}, f, indent=None,
-                      separators=(",", ":"))
-            f.write("\n")
+            # one case per line, so that a regeneration diffs case by case
+            f.write('{"numpy":%s,"category":%s,"cases":[\n' % (json.dumps(np.__version__),
+                                                               json.dumps(cat)))
+            f.write(",\n".join(json.dumps(c, separators=(",", ":")) for c in cases))
+            f.write("\n]}\n")
         manifest["files"][name] = len(cases)
     manifest["expressions"] = expressions
     manifest["cases"] = sum(manifest["files"].values())

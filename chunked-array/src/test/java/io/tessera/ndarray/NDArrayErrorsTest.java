@@ -362,27 +362,50 @@ class NDArrayErrorsTest extends ArrayTestBase {
 
   // ------------------------------------------------------------------------------ creation
 
+  /** For creation calls expected to fail: closes the array should one be returned anyway. */
+  private static void closing(NDArray unexpected) {
+    unexpected.close();
+  }
+
   @Test
   void negativeDimensions() {
-    ShapeException e = raises(ShapeException.class, () -> np.empty(DType.INT64, 3, -1));
+    ShapeException e = raises(ShapeException.class, () -> closing(np.empty(DType.INT64, 3, -1)));
     assertContains("negative dimensions are not allowed", e.getMessage());
-    raises(ShapeException.class, () -> np.zeros(DType.FLOAT32, -1));
-    raises(ShapeException.class, () -> np.ones(DType.UINT8, Order.F, 2, -3, 0));
-    raises(ShapeException.class, () -> np.full(DType.INT16, 1.0, -5));
+    raises(ShapeException.class, () -> closing(np.zeros(DType.FLOAT32, -1)));
+    raises(ShapeException.class, () -> closing(np.ones(DType.UINT8, Order.F, 2, -3, 0)));
+    raises(ShapeException.class, () -> closing(np.full(DType.INT16, 1.0, -5)));
   }
 
   @Test
   void byteSizeOverflow() {
     ShapeException e = raises(ShapeException.class,
-        () -> np.empty(DType.INT64, Long.MAX_VALUE / 4));
+        () -> closing(np.empty(DType.INT64, Long.MAX_VALUE / 4)));
     assertContains("array is too big", e.getMessage());
-    raises(ShapeException.class, () -> np.empty(DType.FLOAT64, 1L << 31, 1L << 31));
-    raises(ShapeException.class, () -> np.zeros(DType.INT8, 1L << 32, 1L << 32));
-    raises(ShapeException.class, () -> np.empty(DType.INT16, Order.F, 1L << 62, 2));
-    // zero-size arrays never overflow, whatever the other axes
-    try (NDArray z = np.empty(DType.INT64, 0, Long.MAX_VALUE)) {
+    raises(ShapeException.class, () -> closing(np.empty(DType.FLOAT64, 1L << 31, 1L << 31)));
+    raises(ShapeException.class, () -> closing(np.empty(DType.INT16, Order.F, 1L << 62, 2)));
+  }
+
+  @Test
+  void elementCountOverflowingToZeroIsNotAnEmptyArray() {
+    // 2**32 * 2**32 elements wraps to 0 in a long: NumPy raises "array is too big" (ValueError);
+    // the array must not come out as a zero-size array of shape (4294967296, 4294967296)
+    raises(ShapeException.class, () -> closing(np.zeros(DType.INT8, 1L << 32, 1L << 32)));
+    raises(ShapeException.class, () -> closing(np.empty(DType.INT64, 1L << 62, 4, 3)));
+  }
+
+  @Test
+  void zeroSizeArraysAreCheckedOnTheirOtherAxes() {
+    // NumPy multiplies the non-zero dimensions and the item size with an overflow check even when
+    // another dimension is 0: np.empty((0, 2**60), np.int64) raises "array is too big", while
+    // np.empty((0, 2**59), np.int64) is a valid empty array
+    try (NDArray z = np.empty(DType.INT64, 0, 1L << 59)) {
       assertEquals(0, z.size());
     }
+    ShapeException e = raises(ShapeException.class,
+        () -> closing(np.empty(DType.INT64, 0, 1L << 60)));
+    assertContains("array is too big", e.getMessage());
+    raises(ShapeException.class, () -> closing(np.empty(DType.INT64, 1L << 60, 0)));
+    raises(ShapeException.class, () -> closing(np.empty(DType.INT8, 0, Long.MAX_VALUE, 2)));
   }
 
   @Test
