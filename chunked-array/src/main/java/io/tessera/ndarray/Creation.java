@@ -47,6 +47,9 @@ public final class Creation {
 
   private static NDArray allocate(BufferAllocator allocator, DType dtype, long[] shape,
       long[] strides, long n, int alignment) {
+    if (n == 0) {
+      strides = new long[shape.length]; // NumPy 2 gives new empty arrays all-zero strides
+    }
     Storage s = Storage.allocate(allocator, n * dtype.itemsize(), alignment);
     return NDArray.owning(s, dtype, new Layout(shape, strides, 0, dtype.itemsize()), true);
   }

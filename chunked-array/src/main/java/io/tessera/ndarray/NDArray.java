@@ -454,7 +454,10 @@ public final class NDArray implements AutoCloseable {
             + Shapes.format(target) + " (order " + order + ")");
       }
     }
-    return copyReshaped(target, fortran);
+    // NumPy copies in the requested order, then returns a view of that copy (base is the copy)
+    try (NDArray c = copy(fortran ? Order.F : Order.C)) {
+      return c.newView(Reshape.attemptNoCopy(c.layout, target, fortran));
+    }
   }
 
   /**
@@ -475,16 +478,45 @@ public final class NDArray implements AutoCloseable {
     return ravel(Order.C);
   }
 
-  /** NumPy's {@code ravel(order)}: a view when the data are already in that order, else a copy. */
+  /**
+   * NumPy's {@code ravel(order)}: a 1-D view when the data already lie contiguously in that order
+   * (for K: contiguous with positive strides in some axis order), else a copy ({@link #flatten}).
+   */
   public NDArray ravel(Order order) {
     checkOpen("ravel");
-    if (order == Order.K) {
-      int[] perm = MemoryOrder.sortedStridePerm(layout.strides());
-      try (NDArray t = transpose(perm)) {
-        return t.reshape(new long[] {-1}, Order.C, CopyMode.IF_NEEDED);
-      }
+    Order o = resolveOrder(order);
+    if (o == Order.K) {
+      o = cContiguous ? Order.C : fContiguous ? Order.F : Order.K;
     }
-    return reshape(new long[] {-1}, order, CopyMode.IF_NEEDED);
+    long[] flat = {size()};
+    if (o == Order.C && cContiguous) {
+      return newView(Reshape.attemptNoCopy(layout, flat, false));
+    }
+    if (o == Order.F && fContiguous) {
+      return newView(Reshape.attemptNoCopy(layout, flat, true));
+    }
+    if (o == Order.K && isContiguousInSomeOrder()) {
+      return newView(new Layout(flat, new long[] {dtype.itemsize()}, layout.offset(),
+          dtype.itemsize()));
+    }
+    return flatten(o);
+  }
+
+  /** True when the stride-sorted axes (length-1 axes aside) chain with positive strides. */
+  private boolean isContiguousInSomeOrder() {
+    int[] perm = MemoryOrder.sortedStridePerm(layout.strides());
+    long expected = dtype.itemsize();
+    for (int i = perm.length - 1; i >= 0; i--) {
+      long dim = layout.shape()[perm[i]];
+      if (dim == 1) {
+        continue;
+      }
+      if (layout.strides()[perm[i]] != expected) {
+        return false;
+      }
+      expected *= dim;
+    }
+    return true;
   }
 
   /** Always a copy, flattened in {@code order} (NumPy's {@code flatten}). */
@@ -506,9 +538,6 @@ public final class NDArray implements AutoCloseable {
   /** A read-only view broadcast to {@code shape} with zero strides (NumPy's {@code broadcast_to}). */
   public NDArray broadcastTo(long... shape) {
     checkOpen("broadcast_to");
-    if (Arrays.equals(shape, layout.shape())) {
-      return newView(dtype, layout, true);
-    }
     return newView(dtype, Broadcast.broadcastTo(layout, shape), false);
   }
 
@@ -558,14 +587,26 @@ public final class NDArray implements AutoCloseable {
     return order;
   }
 
-  /** C-contiguous: this array's data if already so (as a view), else a copy. */
+  /**
+   * C-contiguous and at least 1-D ({@code np.ascontiguousarray}): a view of this array's data if
+   * already so, else a copy. A 0-d array becomes shape (1,).
+   */
   public NDArray ascontiguousarray() {
-    return require(Requirement.C_CONTIGUOUS);
+    return atLeast1d(Requirement.C_CONTIGUOUS);
   }
 
-  /** Fortran-contiguous: a view if already so, else a copy. */
+  /** Fortran-contiguous and at least 1-D ({@code np.asfortranarray}): a view if already so, else a copy. */
   public NDArray asfortranarray() {
-    return require(Requirement.F_CONTIGUOUS);
+    return atLeast1d(Requirement.F_CONTIGUOUS);
+  }
+
+  private NDArray atLeast1d(Requirement r) {
+    checkOpen("asarray");
+    if (ndim() > 0) {
+      return require(r);
+    }
+    return newView(new Layout(new long[] {1}, new long[] {dtype.itemsize()}, layout.offset(),
+        dtype.itemsize()));
   }
 
   /**

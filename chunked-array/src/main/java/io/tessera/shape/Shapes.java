@@ -41,30 +41,29 @@ public final class Shapes {
    * {@code size * itemsize} fits in a long.
    */
   public static long checkedSize(String op, long[] shape, int itemsize) {
-    long n = 1;
+    // NumPy's rule: the product of the non-zero dimensions times the item size must fit, even
+    // when another dimension is zero
+    long bytes = itemsize;
+    boolean empty = false;
     for (long d : shape) {
       if (d < 0) {
         throw new ShapeException(op, op + ": negative dimensions are not allowed: " + format(shape));
       }
     }
     for (long d : shape) {
+      if (d == 0) {
+        empty = true;
+        continue;
+      }
       try {
-        n = Math.multiplyExact(n, d);
+        bytes = Math.multiplyExact(bytes, d);
       } catch (ArithmeticException e) {
-        if (size(shape) == 0) {
-          return 0;
-        }
-        throw new ShapeException(op, op + ": array is too big; shape " + format(shape)
-            + " overflows the number of elements");
+        throw new ShapeException(op, "array is too big; `arr.size * arr.dtype.itemsize` is larger "
+            + "than the maximum possible size (" + op + " of shape " + format(shape) + ", "
+            + itemsize + "-byte items)");
       }
     }
-    try {
-      Math.multiplyExact(n, (long) itemsize);
-    } catch (ArithmeticException e) {
-      throw new ShapeException(op, op + ": array is too big; shape " + format(shape) + " of "
-          + itemsize + "-byte items overflows a long byte count");
-    }
-    return n;
+    return empty ? 0 : bytes / itemsize;
   }
 
   /** Product of the dimensions (no checks). */
