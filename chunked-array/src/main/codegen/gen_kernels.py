@@ -201,7 +201,7 @@ BINARY_TYPES = {
     "right_shift": homo(INTS, 2),
 }
 for _cmp in ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]:
-    BINARY_TYPES[_cmp] = homo("?" + NUM, 2, "?") + ["qQ->?", "Qq->?"]
+    BINARY_TYPES[_cmp] = homo("?" + INTS, 2, "?") + ["qQ->?", "Qq->?"] + homo(FLOATS, 2, "?")
 
 UNARY_TYPES = {
     "negative": homo(NUM, 1),

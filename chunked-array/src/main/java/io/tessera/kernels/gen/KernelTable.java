@@ -74,11 +74,11 @@ public final class KernelTable {
     "equal:II->?",
     "equal:qq->?",
     "equal:QQ->?",
+    "equal:qQ->?",
+    "equal:Qq->?",
     "equal:ee->?",
     "equal:ff->?",
     "equal:dd->?",
-    "equal:qQ->?",
-    "equal:Qq->?",
     "floor_divide:bb->b",
     "floor_divide:BB->B",
     "floor_divide:hh->h",
@@ -134,11 +134,11 @@ public final class KernelTable {
     "greater:II->?",
     "greater:qq->?",
     "greater:QQ->?",
+    "greater:qQ->?",
+    "greater:Qq->?",
     "greater:ee->?",
     "greater:ff->?",
     "greater:dd->?",
-    "greater:qQ->?",
-    "greater:Qq->?",
     "greater_equal:??->?",
     "greater_equal:bb->?",
     "greater_equal:BB->?",
@@ -148,11 +148,11 @@ public final class KernelTable {
     "greater_equal:II->?",
     "greater_equal:qq->?",
     "greater_equal:QQ->?",
+    "greater_equal:qQ->?",
+    "greater_equal:Qq->?",
     "greater_equal:ee->?",
     "greater_equal:ff->?",
     "greater_equal:dd->?",
-    "greater_equal:qQ->?",
-    "greater_equal:Qq->?",
     "hypot:ee->e",
     "hypot:ff->f",
     "hypot:dd->d",
@@ -173,11 +173,11 @@ public final class KernelTable {
     "less:II->?",
     "less:qq->?",
     "less:QQ->?",
+    "less:qQ->?",
+    "less:Qq->?",
     "less:ee->?",
     "less:ff->?",
     "less:dd->?",
-    "less:qQ->?",
-    "less:Qq->?",
     "less_equal:??->?",
     "less_equal:bb->?",
     "less_equal:BB->?",
@@ -187,11 +187,11 @@ public final class KernelTable {
     "less_equal:II->?",
     "less_equal:qq->?",
     "less_equal:QQ->?",
+    "less_equal:qQ->?",
+    "less_equal:Qq->?",
     "less_equal:ee->?",
     "less_equal:ff->?",
     "less_equal:dd->?",
-    "less_equal:qQ->?",
-    "less_equal:Qq->?",
     "logical_and:??->?",
     "logical_and:bb->?",
     "logical_and:BB->?",
@@ -273,11 +273,11 @@ public final class KernelTable {
     "not_equal:II->?",
     "not_equal:qq->?",
     "not_equal:QQ->?",
+    "not_equal:qQ->?",
+    "not_equal:Qq->?",
     "not_equal:ee->?",
     "not_equal:ff->?",
     "not_equal:dd->?",
-    "not_equal:qQ->?",
-    "not_equal:Qq->?",
     "power:bb->b",
     "power:BB->B",
     "power:hh->h",
@@ -622,11 +622,11 @@ public final class KernelTable {
       case "equal:II->?": return UInt32Loops::equal;
       case "equal:qq->?": return Int64Loops::equal;
       case "equal:QQ->?": return UInt64Loops::equal;
+      case "equal:qQ->?": return Int64Loops::equal_qQ;
+      case "equal:Qq->?": return UInt64Loops::equal_Qq;
       case "equal:ee->?": return Float16Loops::equal;
       case "equal:ff->?": return Float32Loops::equal;
       case "equal:dd->?": return Float64Loops::equal;
-      case "equal:qQ->?": return Int64Loops::equal_qQ;
-      case "equal:Qq->?": return UInt64Loops::equal_Qq;
       case "floor_divide:bb->b": return Int8Loops::floor_divide;
       case "floor_divide:BB->B": return UInt8Loops::floor_divide;
       case "floor_divide:hh->h": return Int16Loops::floor_divide;
@@ -682,11 +682,11 @@ public final class KernelTable {
       case "greater:II->?": return UInt32Loops::greater;
       case "greater:qq->?": return Int64Loops::greater;
       case "greater:QQ->?": return UInt64Loops::greater;
+      case "greater:qQ->?": return Int64Loops::greater_qQ;
+      case "greater:Qq->?": return UInt64Loops::greater_Qq;
       case "greater:ee->?": return Float16Loops::greater;
       case "greater:ff->?": return Float32Loops::greater;
       case "greater:dd->?": return Float64Loops::greater;
-      case "greater:qQ->?": return Int64Loops::greater_qQ;
-      case "greater:Qq->?": return UInt64Loops::greater_Qq;
       case "greater_equal:??->?": return BoolLoops::greater_equal;
       case "greater_equal:bb->?": return Int8Loops::greater_equal;
       case "greater_equal:BB->?": return UInt8Loops::greater_equal;
@@ -696,11 +696,11 @@ public final class KernelTable {
       case "greater_equal:II->?": return UInt32Loops::greater_equal;
       case "greater_equal:qq->?": return Int64Loops::greater_equal;
       case "greater_equal:QQ->?": return UInt64Loops::greater_equal;
+      case "greater_equal:qQ->?": return Int64Loops::greater_equal_qQ;
+      case "greater_equal:Qq->?": return UInt64Loops::greater_equal_Qq;
       case "greater_equal:ee->?": return Float16Loops::greater_equal;
       case "greater_equal:ff->?": return Float32Loops::greater_equal;
       case "greater_equal:dd->?": return Float64Loops::greater_equal;
-      case "greater_equal:qQ->?": return Int64Loops::greater_equal_qQ;
-      case "greater_equal:Qq->?": return UInt64Loops::greater_equal_Qq;
       case "hypot:ee->e": return Float16Loops::hypot;
       case "hypot:ff->f": return Float32Loops::hypot;
       case "hypot:dd->d": return Float64Loops::hypot;
@@ -721,11 +721,11 @@ public final class KernelTable {
       case "less:II->?": return UInt32Loops::less;
       case "less:qq->?": return Int64Loops::less;
       case "less:QQ->?": return UInt64Loops::less;
+      case "less:qQ->?": return Int64Loops::less_qQ;
+      case "less:Qq->?": return UInt64Loops::less_Qq;
       case "less:ee->?": return Float16Loops::less;
       case "less:ff->?": return Float32Loops::less;
       case "less:dd->?": return Float64Loops::less;
-      case "less:qQ->?": return Int64Loops::less_qQ;
-      case "less:Qq->?": return UInt64Loops::less_Qq;
       case "less_equal:??->?": return BoolLoops::less_equal;
       case "less_equal:bb->?": return Int8Loops::less_equal;
       case "less_equal:BB->?": return UInt8Loops::less_equal;
@@ -735,11 +735,11 @@ public final class KernelTable {
       case "less_equal:II->?": return UInt32Loops::less_equal;
       case "less_equal:qq->?": return Int64Loops::less_equal;
       case "less_equal:QQ->?": return UInt64Loops::less_equal;
+      case "less_equal:qQ->?": return Int64Loops::less_equal_qQ;
+      case "less_equal:Qq->?": return UInt64Loops::less_equal_Qq;
       case "less_equal:ee->?": return Float16Loops::less_equal;
       case "less_equal:ff->?": return Float32Loops::less_equal;
       case "less_equal:dd->?": return Float64Loops::less_equal;
-      case "less_equal:qQ->?": return Int64Loops::less_equal_qQ;
-      case "less_equal:Qq->?": return UInt64Loops::less_equal_Qq;
       case "logical_and:??->?": return BoolLoops::logical_and;
       case "logical_and:bb->?": return Int8Loops::logical_and;
       case "logical_and:BB->?": return UInt8Loops::logical_and;
@@ -821,11 +821,11 @@ public final class KernelTable {
       case "not_equal:II->?": return UInt32Loops::not_equal;
       case "not_equal:qq->?": return Int64Loops::not_equal;
       case "not_equal:QQ->?": return UInt64Loops::not_equal;
+      case "not_equal:qQ->?": return Int64Loops::not_equal_qQ;
+      case "not_equal:Qq->?": return UInt64Loops::not_equal_Qq;
       case "not_equal:ee->?": return Float16Loops::not_equal;
       case "not_equal:ff->?": return Float32Loops::not_equal;
       case "not_equal:dd->?": return Float64Loops::not_equal;
-      case "not_equal:qQ->?": return Int64Loops::not_equal_qQ;
-      case "not_equal:Qq->?": return UInt64Loops::not_equal_Qq;
       case "power:bb->b": return Int8Loops::power;
       case "power:BB->B": return UInt8Loops::power;
       case "power:hh->h": return Int16Loops::power;
