@@ -1,10 +1,10 @@
 package io.tessera.ndarray;
 
 import io.tessera.dtype.Casting;
-import io.tessera.dtype.Convert;
 import io.tessera.dtype.DType;
 import io.tessera.iter.PairWalk;
-import io.tessera.memory.Raw;
+import io.tessera.kernels.Kernels;
+import io.tessera.kernels.UnaryKernel;
 import io.tessera.overlap.MemOverlap;
 
 /** dtype conversion of whole arrays: {@code astype} and casting assignment. */
@@ -39,16 +39,11 @@ final class AsType {
     }
   }
 
+  /** Converts in the destination's memory order with the generated cast loop for the pair. */
   private static void walk(NDArray src, NDArray dst) {
-    DType from = src.dtype();
-    DType to = dst.dtype();
-    int si = from.itemsize();
-    int di = to.itemsize();
+    UnaryKernel cast = Kernels.cast(src.dtype(), dst.dtype());
     PairWalk.walk(dst.layout().shape(), dst.dataAddress(), dst.layout().strides(),
-        src.dataAddress(), src.layout().strides(), (d, ds, s, ss, n) -> {
-          for (long i = 0; i < n; i++, d += ds, s += ss) {
-            Raw.putBits(d, di, Convert.rawBitsConvert(from, to, Raw.getBits(s, si)));
-          }
-        });
+        src.dataAddress(), src.layout().strides(),
+        (d, ds, s, ss, n) -> cast.run(s, ss, d, ds, n));
   }
 }
