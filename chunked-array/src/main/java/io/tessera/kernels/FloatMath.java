@@ -360,8 +360,9 @@ public final class FloatMath {
     return (float) cbrt((double) x);
   }
 
+  /** NumPy's own vectorized float32 exp ({@link NpySimdMath#exp}). */
   public static float exp(float x) {
-    return (float) exp((double) x);
+    return NpySimdMath.exp(x);
   }
 
   public static float exp2(float x) {
@@ -372,8 +373,9 @@ public final class FloatMath {
     return (float) expm1((double) x);
   }
 
+  /** NumPy's own vectorized float32 log ({@link NpySimdMath#log}). */
   public static float log(float x) {
-    return (float) log((double) x);
+    return NpySimdMath.log(x);
   }
 
   public static float log2(float x) {
@@ -431,7 +433,7 @@ public final class FloatMath {
   }
 
   public static float expHalf(float x) {
-    return exp(x);
+    return (float) exp((double) x);
   }
 
   public static float exp2Half(float x) {
@@ -443,7 +445,7 @@ public final class FloatMath {
   }
 
   public static float logHalf(float x) {
-    return log(x);
+    return (float) log((double) x);
   }
 
   public static float log2Half(float x) {
