@@ -84,7 +84,7 @@ public final class BufferPool implements AllocationManager.Factory {
     if (raw == null) {
       raw = Raw.allocateMemory(cls + ALIGN);
     }
-    return new Pooled(accountingAllocator, raw, cls);
+    return new Pooled(accountingAllocator, raw, size, cls);
   }
 
   @Override
@@ -103,12 +103,15 @@ public final class BufferPool implements AllocationManager.Factory {
 
   private final class Pooled extends AllocationManager {
     private final long raw;
+    /** The size the allocator accounted (what Arrow releases again); at most {@code cls}. */
     private final long size;
+    private final long cls;
 
-    Pooled(BufferAllocator accountingAllocator, long raw, long size) {
+    Pooled(BufferAllocator accountingAllocator, long raw, long size, long cls) {
       super(accountingAllocator);
       this.raw = raw;
       this.size = size;
+      this.cls = cls;
     }
 
     @Override
@@ -123,7 +126,7 @@ public final class BufferPool implements AllocationManager.Factory {
 
     @Override
     protected void release0() {
-      if (!giveBack(raw, size)) {
+      if (!giveBack(raw, cls)) {
         Raw.freeMemory(raw);
       }
     }

@@ -659,6 +659,52 @@ public final class NDArray implements AutoCloseable {
     return AsType.astype(this, type, casting, copy);
   }
 
+  // ---------------------------------------------------------------- arithmetic
+
+  /** {@code this + other} into a new array; {@code other} is an NDArray or a Java number. */
+  public NDArray add(Object other) {
+    return io.tessera.ufunc.Ufunc.ADD.apply(this, other);
+  }
+
+  /** {@code this - other} into a new array. */
+  public NDArray sub(Object other) {
+    return io.tessera.ufunc.Ufunc.SUBTRACT.apply(this, other);
+  }
+
+  /** {@code this * other} into a new array. */
+  public NDArray mul(Object other) {
+    return io.tessera.ufunc.Ufunc.MULTIPLY.apply(this, other);
+  }
+
+  /** {@code this / other} (true division) into a new array. */
+  public NDArray div(Object other) {
+    return io.tessera.ufunc.Ufunc.TRUE_DIVIDE.apply(this, other);
+  }
+
+  /** In place {@code this += other} (no temporary; the result is cast same_kind into this). */
+  public NDArray addi(Object other) {
+    io.tessera.ufunc.Ufunc.ADD.apply(this, other, this);
+    return this;
+  }
+
+  /** In place {@code this -= other}. */
+  public NDArray subi(Object other) {
+    io.tessera.ufunc.Ufunc.SUBTRACT.apply(this, other, this);
+    return this;
+  }
+
+  /** In place {@code this *= other}. */
+  public NDArray muli(Object other) {
+    io.tessera.ufunc.Ufunc.MULTIPLY.apply(this, other, this);
+    return this;
+  }
+
+  /** In place {@code this /= other} (an integer array cannot hold the float result: CastingException). */
+  public NDArray divi(Object other) {
+    io.tessera.ufunc.Ufunc.TRUE_DIVIDE.apply(this, other, this);
+    return this;
+  }
+
   // ---------------------------------------------------------------- overlap
 
   /** Exact test whether the two arrays have an element byte in common (NumPy's shares_memory). */

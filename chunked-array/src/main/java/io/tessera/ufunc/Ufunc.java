@@ -118,6 +118,16 @@ public final class Ufunc {
     return "<ufunc '" + spec.name() + "'>";
   }
 
+  /** {@code np.where(cond, x, y)}: elements of x where cond, else of y, in result_type(x, y). */
+  public static NDArray where(NDArray cond, Object x, Object y) {
+    return WHERE.with().apply(cond, x, y);
+  }
+
+  /** {@code np.clip(a, lo, hi)}; lo and hi are arrays or Java numbers. */
+  public static NDArray clip(Object a, Object lo, Object hi) {
+    return CLIP.with().apply(a, lo, hi);
+  }
+
   // ------------------------------------------------------------------ the ufuncs
 
   public static final Ufunc ADD = of("add");

@@ -57,6 +57,22 @@ class BufferPoolTest {
   }
 
   @Test
+  void oddSizesAccountExactlyAndReturnToZero() {
+    BufferPool pool = new BufferPool(64L << 20);
+    try (RootAllocator root = new RootAllocator(RootAllocator.configBuilder()
+        .allocationManagerFactory(pool).build())) {
+      Tessera np = Tessera.using(root);
+      for (int i = 0; i < 3; i++) {
+        try (NDArray a = np.empty(DType.FLOAT64, 10_000_001); NDArray b = np.empty(DType.UINT8, 3_333_333)) {
+          assertTrue(root.getAllocatedMemory() >= 80_000_008L + 3_333_333L);
+        }
+        assertEquals(0, root.getAllocatedMemory());
+      }
+    }
+    pool.trim();
+  }
+
+  @Test
   void sizeClassesWasteAtMostAnEighth() {
     for (long s = BufferPool.LARGE; s < (1L << 34); s = s * 3 / 2 + 17) {
       long c = BufferPool.sizeClass(s);
