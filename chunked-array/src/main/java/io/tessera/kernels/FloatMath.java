@@ -390,12 +390,14 @@ public final class FloatMath {
     return (float) log1p((double) x);
   }
 
+  /** NumPy's own vectorized float32 sin ({@link NpySimdMath#sin}). */
   public static float sin(float x) {
-    return (float) sin((double) x);
+    return NpySimdMath.sin(x);
   }
 
+  /** NumPy's own vectorized float32 cos ({@link NpySimdMath#cos}). */
   public static float cos(float x) {
-    return (float) cos((double) x);
+    return NpySimdMath.cos(x);
   }
 
   public static float tan(float x) {
@@ -461,11 +463,11 @@ public final class FloatMath {
   }
 
   public static float sinHalf(float x) {
-    return sin(x);
+    return (float) sin((double) x);
   }
 
   public static float cosHalf(float x) {
-    return cos(x);
+    return (float) cos((double) x);
   }
 
   public static float tanHalf(float x) {

@@ -125,4 +125,62 @@ public final class NpySimdMath {
     den = Math.fma(den, x, LQ0);
     return Math.fma(exponent, LOGE2, num / den);
   }
+
+  // sin/cos: Cody-Waite reduction by pi/2 within the "Cody-Waite range", polynomials on
+  // [-pi/4, pi/4]; beyond that range (and for NaN and infinities) NumPy calls the C library
+  private static final float TWO_O_PI = 0x1.45f306p-1f;
+  private static final float PIO2_HI = -0x1.921fb0p+00f;
+  private static final float PIO2_MED = -0x1.5110b4p-22f;
+  private static final float PIO2_LO = -0x1.846988p-48f;
+  private static final float SIN_MAX = 117435.992f;
+  private static final float COS_MAX = 71476.0625f;
+  private static final float C8 = 0x1.98e616p-16f;
+  private static final float C6 = -0x1.6c06dcp-10f;
+  private static final float C4 = 0x1.55553cp-05f;
+  private static final float C2 = -0x1.000000p-01f;
+  private static final float C0 = 0x1.000000p+00f;
+  private static final float S9 = 0x1.7d3bbcp-19f;
+  private static final float S7 = -0x1.a06bbap-13f;
+  private static final float S5 = 0x1.11119ap-07f;
+  private static final float S3 = -0x1.555556p-03f;
+
+  /** NumPy's float32 sin (its FMA3 kernel; the C library's sinf beyond |x| = 117435.992). */
+  public static float sin(float x) {
+    if (!(Math.abs(x) <= SIN_MAX)) {
+      return (float) StrictMath.sin(x);
+    }
+    return sinCos(x, 0);
+  }
+
+  /** NumPy's float32 cos (its FMA3 kernel; the C library's cosf beyond |x| = 71476.0625). */
+  public static float cos(float x) {
+    if (!(Math.abs(x) <= COS_MAX)) {
+      return (float) StrictMath.cos(x);
+    }
+    return sinCos(x, 1);
+  }
+
+  private static float sinCos(float x, int quadrantShift) {
+    float q = x * TWO_O_PI;
+    q = (q + RINT_MAGIC) - RINT_MAGIC;
+    float r = Math.fma(q, PIO2_HI, x);
+    r = Math.fma(q, PIO2_MED, r);
+    r = Math.fma(q, PIO2_LO, r);
+    float r2 = r * r;
+    int iq = (int) q + quadrantShift;
+    float v;
+    if ((iq & 1) == 0) {
+      float s = Math.fma(S9, r2, S7);
+      s = Math.fma(s, r2, S5);
+      s = Math.fma(s, r2, S3);
+      s = Math.fma(s, r2, 0.0f);
+      v = Math.fma(s, r, r);
+    } else {
+      float c = Math.fma(C8, r2, C6);
+      c = Math.fma(c, r2, C4);
+      c = Math.fma(c, r2, C2);
+      v = Math.fma(c, r2, C0);
+    }
+    return (iq & 2) == 2 ? 0.0f - v : v;
+  }
 }
