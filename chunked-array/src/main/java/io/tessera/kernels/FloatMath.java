@@ -150,7 +150,11 @@ public final class FloatMath {
     return x < y || x != x ? x : y;
   }
 
-  /** np.fmax: NaN ignored unless both are NaN; ties give y. */
+  /**
+   * np.fmax: NaN ignored unless both are NaN; ties give y. (NumPy's contiguous float32 fmax/fmin
+   * loop resolves a +0.0/-0.0 tie as x in its scalar tail and as y in its vector body; these loops
+   * always give y, as NumPy's float64 and broadcast loops do.)
+   */
   public static double fmax(double x, double y) {
     return x > y || y != y ? x : y;
   }
