@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * dtype, shape and bits, or an error wherever NumPy raised. Integer, comparison and exactly
  * rounded float results must be bit-identical; the transcendental functions are held to
  * {@link #ULP_BOUND} units in the last place (NumPy's own SIMD implementations differ from
- * correctly rounded results by up to a few ULP).
+ * correctly rounded results by up to 3 ULP here).
  */
 class UfuncGoldenTest extends ArrayTestBase {
 
@@ -36,7 +36,7 @@ class UfuncGoldenTest extends ArrayTestBase {
   static final Set<String> TRANSCENDENTAL = Set.of("exp", "exp2", "expm1", "log", "log2", "log10",
       "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "cbrt",
       "arctan2", "power", "hypot");
-  static final long ULP_BOUND = 4;
+  static final long ULP_BOUND = 3; // the largest measured: float64 cbrt (see KernelGoldenTest)
 
   @TestFactory
   List<DynamicTest> everyUfuncOnEveryDtypeCombination() throws IOException {
