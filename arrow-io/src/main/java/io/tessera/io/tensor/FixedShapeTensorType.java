@@ -83,8 +83,9 @@ public final class FixedShapeTensorType extends ArrowType.ExtensionType {
   }
 
   /**
-   * @param shape the physical (row-major) shape; every dimension non-negative, product at most
-   *     {@link Integer#MAX_VALUE} (Arrow's {@code list_size} is an int32)
+   * @param shape the physical (row-major) shape; every dimension non-negative, the product of the
+   *     nonzero ones at most {@link Integer#MAX_VALUE} (Arrow's {@code list_size} is an int32;
+   *     the bound also holds for shapes with a zero dimension, so no stride can overflow)
    * @param dimNames names of the physical dimensions, or {@code null}
    * @param permutation logical-to-physical dimension map, or {@code null} (identity)
    * @throws TensorMetadataException if the parameters are inconsistent
@@ -142,20 +143,21 @@ public final class FixedShapeTensorType extends ArrowType.ExtensionType {
             + Arrays.toString(shape));
       }
     }
-    for (long d : shape) {
-      if (d == 0) {
-        return 0;
-      }
-    }
+    boolean empty = false;
     long n = 1;
     for (long d : shape) {
+      if (d == 0) {
+        empty = true;
+        continue;
+      }
       if (n > Integer.MAX_VALUE / d) {
         throw new TensorMetadataException("fixed_shape_tensor: shape " + Arrays.toString(shape)
-            + " has more than 2^31-1 elements, beyond a FixedSizeList's int32 list_size");
+            + " has more than 2^31-1 elements (not counting zero dimensions), beyond a "
+            + "FixedSizeList's int32 list_size");
       }
       n *= d;
     }
-    return (int) n;
+    return empty ? 0 : (int) n;
   }
 
   private static void checkPermutation(int[] p, int n) {

@@ -133,6 +133,16 @@ class FixedShapeTensorTypeTest {
   }
 
   @Test
+  void emptyShapesStillBoundTheirOtherDimensions() {
+    assertEquals(0, FixedShapeTensorType.parse(new ArrowType.FixedSizeList(0),
+        "{\"shape\":[0,65536,32767]}").listSize());
+    TensorMetadataException e = assertThrows(TensorMetadataException.class,
+        () -> FixedShapeTensorType.parse(new ArrowType.FixedSizeList(0),
+            "{\"shape\":[0,65536,65536]}"));
+    assertTrue(e.getMessage().contains("not counting zero"), e.getMessage());
+  }
+
+  @Test
   void ignoresUnknownKeysAndNullOptionals() {
     FixedShapeTensorType t = FixedShapeTensorType.parse(new ArrowType.FixedSizeList(6),
         "{\"shape\":[2,3],\"dim_names\":null,\"permutation\":null,\"future\":{\"x\":1}}");
