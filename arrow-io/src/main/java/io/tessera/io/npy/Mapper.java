@@ -195,7 +195,7 @@ final class Mapper {
       Object arena = invoke(ofShared, null);
       Object seg;
       try {
-        seg = invoke(map, ch, mode, start, length);
+        seg = invoke(map, ch, mode, start, length, arena);
       } catch (IOException | RuntimeException | Error e) {
         invoke(close, arena);
         throw e;

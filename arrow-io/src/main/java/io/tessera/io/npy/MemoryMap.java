@@ -39,9 +39,11 @@ import org.apache.arrow.memory.ForeignAllocation;
  * page cache); {@link #flush()} forces them to the storage device ({@code msync}), as {@code
  * memmap.flush()}. The file channel is closed as soon as the mapping exists.
  *
- * <p>Not mappable: big-endian ({@code '>'}) {@code .npy} data, since the array must be in native
- * order (read them with {@link NpyReader#read}, which swaps into a copy); files shorter than the
- * header says (modes r, r+, c; NumPy would silently extend a {@code .npy} file in r+).
+ * <p>Mode {@code c} needs write permission on the file (the JDK maps copy-on-write only through
+ * a channel opened for writing; nothing is ever written). Not mappable: big-endian ({@code '>'})
+ * {@code .npy} data, since the array must be in native order (read them with {@link
+ * NpyReader#read}, which swaps into a copy); {@code .npy} files shorter than their header says
+ * (modes r, r+, c; NumPy would silently extend one in r+).
  */
 public final class MemoryMap implements AutoCloseable {
   private final Path path;
@@ -180,8 +182,8 @@ public final class MemoryMap implements AutoCloseable {
   private static OpenOption[] openOptions(MapMode mode) {
     switch (mode) {
       case R:
-      case C:
         return new OpenOption[] {StandardOpenOption.READ};
+      case C: // the JDK maps PRIVATE only through a channel open for writing (nothing is written)
       case R_PLUS:
         return new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
       case W_PLUS:

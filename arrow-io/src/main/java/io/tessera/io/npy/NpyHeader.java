@@ -455,7 +455,8 @@ public final class NpyHeader {
   static String hex(byte[] b, int off, int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
-      sb.append(String.format("%02x", b[off + i] & 0xFF));
+      sb.append(Character.forDigit((b[off + i] >> 4) & 0xF, 16))
+          .append(Character.forDigit(b[off + i] & 0xF, 16));
     }
     return sb.length() == 0 ? "(nothing)" : sb.toString();
   }

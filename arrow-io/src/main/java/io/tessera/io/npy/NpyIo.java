@@ -149,11 +149,14 @@ final class NpyIo {
 
     @Override
     long readNative(long address, long len) throws IOException {
-      if (chunk == null) {
-        chunk = new byte[(int) Math.max(1, Math.min(CHUNK, len))];
-      }
       long done = 0;
       while (done < len) {
+        // the chunk grows with the data actually read, up to CHUNK: a forged size costs nothing
+        if (chunk == null || (chunk.length < CHUNK && chunk.length < len - done && done > 0
+            && done >= chunk.length)) {
+          chunk = new byte[(int) Math.max(1, Math.min(Math.min(CHUNK, len - done),
+              chunk == null ? 8192 : 2L * chunk.length))];
+        }
         int want = (int) Math.min(chunk.length, len - done);
         int r = in.read(chunk, 0, want);
         if (r < 0) {

@@ -9,6 +9,7 @@ import io.tessera.memory.Raw;
 import io.tessera.memory.Storage;
 import io.tessera.ndarray.NDArray;
 import io.tessera.shape.Layout;
+import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,22 +31,27 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p><b>How.</b> From a file the data are read straight from the {@link FileChannel} into the
  * array's Arrow buffer, with no intermediate copy. From an {@link InputStream} they pass through
  * one bounded (1 MiB) heap chunk, because the JDK reads streams only into Java arrays; a {@link
- * FileInputStream} is read through its channel instead. <b>Big-endian</b> data ({@code '>'}
+ * FileInputStream} is read through its channel instead, and a {@link ByteArrayInputStream}'s
+ * exact length is used for the size checks. <b>Big-endian</b> data ({@code '>'}
  * descriptors) are byte-swapped in place after reading, so the array holds native (little-endian)
  * values: the array is then a converted copy of the file's bytes, not an image of them.
  *
  * <p><b>Bad input.</b> Any fault raises {@link NpyFormatException} naming the file and the fault.
  * Sizes are checked against the file length <em>before</em> anything is allocated, so a header
  * that claims more data than the file holds fails fast instead of allocating; for a stream of
- * unknown length, data beyond 16 MiB are read into buffers that grow (by doubling) only as bytes
- * actually arrive, so a forged size cannot allocate more than twice what the stream holds. A
+ * unknown length, data beyond 1 MiB are read into buffers that grow (by doubling) only as bytes
+ * actually arrive, so a forged size cannot allocate more than twice what the stream holds (at the
+ * cost of copying each byte at most once more). A
  * failed read leaves nothing allocated. Genuine I/O failures are {@link IOException}s.
  */
 public final class NpyReader {
   private NpyReader() {}
 
-  /** Above this size, data from a stream of unknown length are read into growing buffers. */
-  static final long TRUST_UNKNOWN_LENGTH = 16L << 20;
+  /**
+   * Above this size, data from a stream of unknown length are read into buffers that start at
+   * this size and double as the bytes arrive.
+   */
+  static final long TRUST_UNKNOWN_LENGTH = 1L << 20;
 
   static final int DATA_ALIGNMENT = 64;
 
@@ -98,6 +104,11 @@ public final class NpyReader {
       } finally {
         ch.position(src.position());
       }
+    }
+    if (in instanceof ByteArrayInputStream) { // its length is known exactly
+      long avail = in.available();
+      return read(new StreamSource(name, in, length < 0 ? avail : Math.min(avail, length), true),
+          allocator, "npy.read");
     }
     return read(new StreamSource(name, in, length, false), allocator, "npy.read");
   }

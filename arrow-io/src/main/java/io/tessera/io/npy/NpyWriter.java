@@ -152,7 +152,7 @@ public final class NpyWriter {
     }
     long scratchBytes = Math.min(NpyIo.CHUNK, nbytes);
     boolean swap = h.needsSwap();
-    Storage scratch = Storage.allocate(a.allocator(), scratchBytes, NpyReader.DATA_ALIGNMENT);
+    Storage scratch = Storage.allocate(a.allocator(), scratchBytes, Long.BYTES);
     try {
       NpyIo.ChunkConsumer out = (addr, n) -> {
         if (swap) {

@@ -58,6 +58,12 @@ public final class NpzFile implements AutoCloseable {
     } catch (ZipException e) {
       throw new NpyFormatException("npz.open", path.toString(), Fault.BAD_ZIP, String.valueOf(
           e.getMessage()), e);
+    } catch (EOFException e) {
+      throw new NpyFormatException("npz.open", path.toString(), Fault.TRUNCATED,
+          "the zip directory is cut short", e);
+    } catch (IllegalArgumentException e) { // malformed names
+      throw new NpyFormatException("npz.open", path.toString(), Fault.BAD_ZIP, String.valueOf(
+          e.getMessage()), e);
     }
     try {
       Map<String, ZipEntry> m = new LinkedHashMap<>();

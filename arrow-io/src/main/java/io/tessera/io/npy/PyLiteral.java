@@ -298,7 +298,12 @@ final class PyLiteral {
   }
 
   static String printable(char c) {
-    return c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02x", (int) c);
+    if (c >= 0x20 && c < 0x7F) {
+      return String.valueOf(c);
+    }
+    String h = Integer.toHexString(c);
+    return c < 0x100 ? "\\x" + (h.length() < 2 ? "0" : "") + h
+        : "\\u" + "0000".substring(h.length()) + h;
   }
 
   private static String abbreviate(String w) {
