@@ -101,8 +101,8 @@ final class Execution {
           + Shapes.formatCompact(shape) + " " + Shapes.formatCompact(where.layout().shape()));
     }
     DType[] outTypes = {out == null ? null : out.dtype()};
-    TypeResolver.Resolution res = TypeResolver.resolveFull(spec, types, weak, weakValues, dtype,
-        outTypes, casting);
+    TypeResolver.Resolution res = resolve(spec, types, weak, weakValues, dtype, outTypes[0],
+        casting);
     LoopSignature sig = res.loop();
     Kernels.validate(name, sig, arrays, weakValues);
 
@@ -169,6 +169,46 @@ final class Execution {
             Casting.UNSAFE, null);
       }
     }
+  }
+
+  /** Array-only resolutions, which depend on nothing but the dtypes and arguments. */
+  private record ResolutionKey(UfuncSpec spec, int types, DType dtype, DType out, Casting casting) {}
+
+  private static final java.util.concurrent.ConcurrentHashMap<ResolutionKey, TypeResolver.Resolution>
+      RESOLUTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static TypeResolver.Resolution resolve(UfuncSpec spec, DType[] types, boolean[] weak,
+      Number[] weakValues, DType dtype, DType out, Casting casting) {
+    boolean anyWeak = false;
+    int code = 0;
+    for (int i = 0; i < types.length; i++) {
+      anyWeak |= weak[i];
+      code = code * 16 + types[i].ordinal();
+    }
+    if (anyWeak) {
+      return TypeResolver.resolveFull(spec, types, weak, weakValues, dtype, new DType[] {out},
+          casting);
+    }
+    ResolutionKey key = new ResolutionKey(spec, code, dtype, out, casting);
+    TypeResolver.Resolution r = RESOLUTIONS.get(key);
+    if (r == null) {
+      r = TypeResolver.resolveFull(spec, types, weak, weakValues, dtype, new DType[] {out},
+          casting);
+      RESOLUTIONS.put(key, r);
+    }
+    return r;
+  }
+
+  /** Kernels by ufunc and loop, looked up once. */
+  private record KernelKey(String name, LoopSignature sig) {}
+
+  private static final java.util.concurrent.ConcurrentHashMap<KernelKey, Object> KERNELS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static Object kernel(String name, LoopSignature sig, int nin) {
+    return KERNELS.computeIfAbsent(new KernelKey(name, sig), k -> nin == 1
+        ? Kernels.unary(name, sig) : nin == 2 ? Kernels.binary(name, sig)
+        : Kernels.ternary(name, sig));
   }
 
   static void checkOpen(String op, NDArray a) {
@@ -272,8 +312,7 @@ final class Execution {
 
     Plan(String name, LoopSignature sig, NDArray[] ins, NDArray out, NdIter it) {
       nin = ins.length;
-      kernel = nin == 1 ? Kernels.unary(name, sig) : nin == 2 ? Kernels.binary(name, sig)
-          : Kernels.ternary(name, sig);
+      kernel = Execution.kernel(name, sig, nin);
       castIn = new UnaryKernel[nin];
       loopSize = new int[nin + 1];
       boolean b = false;
