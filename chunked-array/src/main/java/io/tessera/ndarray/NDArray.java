@@ -354,13 +354,10 @@ public final class NDArray implements AutoCloseable {
     return get(Index.of(mask));
   }
 
-  /** Integer-array selection along {@code axis} ({@code np.take}): always a copy. */
+  /** Integer-array selection along {@code axis} ({@code np.take}): always a new C-ordered copy. */
   public NDArray take(NDArray indices, int axis) {
-    int ax = Shapes.normalizeAxis("take", axis, ndim());
-    Index[] ix = new Index[ax + 1];
-    Arrays.fill(ix, Index.all());
-    ix[ax] = Index.of(indices);
-    return get(ix);
+    checkOpen("take");
+    return FancyIndexing.takeAlongAxis(this, indices, axis);
   }
 
   /** A view with the same layout ({@code a.view()}). */
