@@ -14,6 +14,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -55,9 +56,17 @@ public final class NpyReader {
 
   static final int DATA_ALIGNMENT = 64;
 
-  /** Reads the {@code .npy} file at {@code path}. */
+  /**
+   * Reads the {@code .npy} file at {@code path}. A path that is not a regular file (a pipe, a
+   * device) is read as a stream of unknown length.
+   */
   public static NDArray read(Path path, BufferAllocator allocator) throws IOException {
     Objects.requireNonNull(allocator, "allocator");
+    if (!Files.isRegularFile(path) && Files.exists(path)) {
+      try (InputStream in = Files.newInputStream(path)) {
+        return read(new StreamSource(path.toString(), in, -1, false), allocator, "npy.read");
+      }
+    }
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       return read(new ChannelSource(path.toString(), ch, 0), allocator, "npy.read");
     }

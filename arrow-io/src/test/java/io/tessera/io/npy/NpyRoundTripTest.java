@@ -226,6 +226,35 @@ class NpyRoundTripTest extends NpyTestBase {
     }
   }
 
+  /** A named pipe is not a regular file: it is read as a stream. */
+  @Test
+  void namedPipe() throws Exception {
+    Path fifo = tmp.resolve("pipe.npy");
+    Process mk;
+    try {
+      mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("mkfifo not available: " + e);
+      return;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed");
+    try (NDArray a = np.arange(1000)) {
+      byte[] img = NpyWriter.toBytes(a);
+      Thread writer = new Thread(() -> {
+        try {
+          Files.write(fifo, img);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      try (NDArray b = NpyReader.read(fifo, allocator)) {
+        assertArrayEquals(a.toLongArray(), b.toLongArray());
+      }
+      writer.join();
+    }
+  }
+
   @Test
   void loadWithAndWithoutMmap() throws IOException {
     try (NDArray a = np.arange(10)) {
