@@ -113,7 +113,6 @@ final class ChunkSlicing {
     if (count == 0) {
       return out;
     }
-    int nb = src.numBlocks(axis);
     long first = start;
     long last = start + (count - 1) * step;
     int b0 = src.locate(axis, first);
@@ -134,9 +133,6 @@ final class ChunkSlicing {
       }
       if (k1 >= k0) {
         out.add(new Piece(b, start + k0 * step - bs, step, k1 - k0 + 1));
-      }
-      if (b < 0 || b >= nb) {
-        break;
       }
     }
     return out;

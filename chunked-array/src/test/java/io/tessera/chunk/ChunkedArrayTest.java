@@ -375,4 +375,25 @@ class ChunkedArrayTest extends ArrayTestBase {
       assertEquals(80 * 81 / 2, total);
     }
   }
+
+  @Test
+  void emptyAndZeroDimensionalArrays() {
+    try (NDArray e = np.zeros(DType.INT16, 0, 3);
+        ChunkedArray c = ChunkedArray.fromArray(e, Chunks.regular(s(0, 3), 2));
+        NDArray back = c.toArray(np);
+        ChunkedArray sl = c.get("..., 1:");
+        NDArray scalar = np.full(DType.FLOAT64, 2.5);
+        ChunkedArray z = ChunkedArray.fromArray(scalar, Chunks.of());
+        NDArray zb = z.toArray(np);
+        ChunkedArray zn = z.get("None")) {
+      assertEquals(Chunks.parse("((0,), (2, 1))"), c.chunks());
+      assertArrayEquals(s(0, 3), back.shape());
+      assertEquals(Chunks.parse("((0,), (1, 1))"), sl.chunks());
+      assertEquals(2.5, zb.getDouble());
+      assertEquals(1, z.blockCount());
+      try (NDArray one = zn.toArray(np)) {
+        assertEquals(2.5, one.getDouble(0));
+      }
+    }
+  }
 }
