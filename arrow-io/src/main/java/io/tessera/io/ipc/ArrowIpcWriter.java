@@ -31,7 +31,6 @@ import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.MetadataVersion;
 import org.apache.arrow.flatbuf.RecordBatch;
-import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowFooter;
@@ -75,7 +74,6 @@ public final class ArrowIpcWriter implements AutoCloseable {
   }
 
   private static final int ALIGN = 64;
-  private static final int CHUNK = 1 << 30;
   private static final byte[] ZEROS = new byte[ALIGN];
 
   private final WritableByteChannel channel;
@@ -508,12 +506,7 @@ public final class ArrowIpcWriter implements AutoCloseable {
   }
 
   private void writeMemory(long address, long length) throws IOException {
-    long done = 0;
-    while (done < length) {
-      int k = (int) Math.min(CHUNK, length - done);
-      writeBuffer(MemoryUtil.directBuffer(address + done, k));
-      done += k;
-    }
+    position += DirectIO.write(channel, address, length);
   }
 
   private void writeBuffer(ByteBuffer bb) throws IOException {

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.ForeignAllocation;
-import org.apache.arrow.memory.util.MemoryUtil;
 import sun.misc.Unsafe;
 
 /**
@@ -39,7 +38,7 @@ final class Mappings {
   static ArrowBuf map(FileChannel ch, long offset, long length, BufferAllocator allocator)
       throws IOException {
     MappedByteBuffer mbb = ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
-    long address = MemoryUtil.getByteBufferAddress(mbb);
+    long address = DirectIO.address(mbb);
     ForeignAllocation mapping = new ForeignAllocation(length, address) {
       private MappedByteBuffer keep = mbb;
 

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.util.MemoryUtil;
 
 /** Sequential bytes of an IPC stream: a channel read into allocator buffers, or an in-memory buffer. */
 abstract class StreamSource implements AutoCloseable {
@@ -43,7 +42,6 @@ abstract class StreamSource implements AutoCloseable {
   static final class FromChannel extends StreamSource {
     /** A body claimed larger than this, of unknown availability, is read in growing steps. */
     static final long FIRST_STEP = 16L << 20;
-    private static final int CHUNK = 1 << 30;
 
     private final ReadableByteChannel channel;
     private final boolean closeChannel;
@@ -138,22 +136,10 @@ abstract class StreamSource implements AutoCloseable {
     private long fill(ArrowBuf buf, long filled, long cap) {
       long base = buf.memoryAddress() + alignedOffset(buf);
       try {
-        while (filled < cap) {
-          int chunk = (int) Math.min(CHUNK, cap - filled);
-          ByteBuffer bb = MemoryUtil.directBuffer(base + filled, chunk);
-          int r = 0;
-          while (bb.hasRemaining() && (r = channel.read(bb)) >= 0) {
-            // keep reading
-          }
-          filled += bb.position();
-          if (r < 0) {
-            break;
-          }
-        }
+        return filled + DirectIO.read(channel, base + filled, cap - filled);
       } catch (IOException e) {
         throw new ArrowIpcException("read", name, "I/O error (" + e + ")", e);
       }
-      return filled;
     }
 
     @Override
