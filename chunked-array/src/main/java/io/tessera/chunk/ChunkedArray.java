@@ -524,6 +524,12 @@ public final class ChunkedArray implements AutoCloseable, MemoryBudget.Estimate 
   /**
    * Executes {@code plan} lazily: each step's block is the region of the previous level it
    * covers, a view when it lies in one block, else assembled one input block at a time.
+   *
+   * <p>Cost: nothing is cached, so an input block is produced again for every output block that
+   * reads it, and stacked rechunks (or multi-step plans) multiply these re-reads. That keeps the
+   * memory at one block per level; when the source is expensive, materialize an intermediate
+   * result ({@link #toArray}, {@link #fromBlocks}) or run the steps on an executor that
+   * materializes each step (a shuffle per step on Spark).
    */
   public ChunkedArray rechunk(RechunkPlan plan) {
     checkOpen("rechunk");
