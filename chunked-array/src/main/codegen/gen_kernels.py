@@ -667,6 +667,256 @@ def cast_loop(s, d):
 
 
 # ------------------------------------------------------------------------------------------------
+# Reductions (ReduceLoops, ReduceTable): the "reduce run" loops acc = acc (op) in[0..n), the
+# accumulate loops out[i] = out[i-1] (op) in[i], and NumPy's pairwise summation.
+#
+# NumPy's float add reduce calls its pairwise summation (loops_utils.h.src: eight accumulators
+# over blocks of at most 128 elements, halves rounded down to a multiple of 8, fewer than 8
+# elements summed from -0.0) once per inner-loop call and adds the result to the accumulator.
+# float16 add, subtract, multiply and divide reduce in a float accumulator (the sum pairwise in
+# float) that is rounded to float16 once per call. Every other reduce is the plain binary loop
+# applied in order. The pairwise_<S>_<L> loops sum elements of dtype S cast to the sum's loop
+# dtype L, so a buffered cast never needs a buffer; sqdev_<S> sums the squared deviations
+# (x - mean)**2 computed in np.var's working dtype exactly as NumPy's subtract and multiply
+# loops would, for np.var's second pass.
+
+PW_BLOCK = 128
+HALF_FLOAT_ACC = ("add", "subtract", "multiply", "true_divide")
+NORM = {"b": "(byte) (%s)", "B": "(%s) & 0xFF", "h": "(short) (%s)", "H": "(%s) & 0xFFFF",
+        "I": "(%s) & 0xFFFFFFFFL"}
+
+
+def reduce_sigs():
+    """(ufunc, sig) of every homogeneous binary loop (in0 == in1 == out): the reducible ones."""
+    r = []
+    for uf in sorted(BINARY_TYPES):
+        for sig in BINARY_TYPES[uf]:
+            if sig[0] == sig[1] == sig[4]:
+                r.append((uf, sig))
+    return r
+
+
+def to_loop_value(s, l, p):
+    """Java expression: the element of dtype s at p cast to loop dtype l, as l's pairwise sums it
+    (float for float16 and float32, double for float64)."""
+    sc, lc = s.ch, l.ch
+    if lc == "d":
+        return {"?": "(Raw.getByte(%s) != 0 ? 1.0 : 0.0)" % p,
+                "Q": "Convert.uint64ToDouble(Raw.getLong(%s))" % p,
+                "e": "(double) Float16.toFloat(Raw.getShort(%s))" % p,
+                "f": "(double) Raw.getFloat(%s)" % p,
+                "d": "Raw.getDouble(%s)" % p}.get(sc) or "(double) %s" % s.load(p)
+    if lc == "f":
+        return {"?": "(Raw.getByte(%s) != 0 ? 1.0f : 0.0f)" % p,
+                "Q": "Convert.uint64ToFloat(Raw.getLong(%s))" % p,
+                "e": "Float16.toFloat(Raw.getShort(%s))" % p,
+                "f": "Raw.getFloat(%s)" % p,
+                "d": "(float) Raw.getDouble(%s)" % p}.get(sc) or "(float) %s" % s.load(p)
+    # float16: the cast to half, read back as float
+    return {"?": "(Raw.getByte(%s) != 0 ? 1.0f : 0.0f)" % p,
+            "Q": "Float16.toFloat(Convert.uint64ToHalf(Raw.getLong(%s)))" % p,
+            "e": "Float16.toFloat(Raw.getShort(%s))" % p,
+            "f": "Float16.toFloat(Float16.fromFloat(Raw.getFloat(%s)))" % p,
+            "d": "Float16.toFloat(Float16.fromDouble(Raw.getDouble(%s)))" % p}.get(sc) \
+        or "Float16.toFloat(Convert.int64ToHalf(%s))" % s.load(p)
+
+
+def pairwise_method(name, doc, acc_t, value, extra_params="", extra_args=""):
+    """NumPy's pairwise summation of value(p) over n elements at in, stride is."""
+    zero = "-0.0f" if acc_t == "float" else "-0.0"
+    s = []
+    s.append("  /** %s */" % doc)
+    s.append("  public static double %s(long in, long is, long n%s) {" % (name, extra_params))
+    s.append("    return %sRec(in, is, n%s);" % (name, extra_args))
+    s.append("  }\n")
+    s.append("  private static %s %sRec(long in, long is, long n%s) {" % (acc_t, name, extra_params))
+    s.append("    if (n < 8) {")
+    s.append("      %s res = %s;" % (acc_t, zero))
+    s.append("      for (long i = 0; i < n; i++) {")
+    s.append("        res += %s;" % value("in + i * is"))
+    s.append("      }")
+    s.append("      return res;")
+    s.append("    } else if (n <= %d) {" % PW_BLOCK)
+    for k in range(8):
+        s.append("      %s r%d = %s;" % (acc_t, k, value("in + %d * is" % k)))
+    s.append("      final long end = n - (n % 8);")
+    s.append("      long i = 8;")
+    s.append("      for (; i < end; i += 8) {")
+    s.append("        final long p = in + i * is;")
+    for k in range(8):
+        s.append("        r%d += %s;" % (k, value("p + %d * is" % k if k else "p")))
+    s.append("      }")
+    s.append("      %s res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));" % acc_t)
+    s.append("      for (; i < n; i++) {")
+    s.append("        res += %s;" % value("in + i * is"))
+    s.append("      }")
+    s.append("      return res;")
+    s.append("    } else {")
+    s.append("      long n2 = n / 2;")
+    s.append("      n2 -= n2 % 8;")
+    s.append("      return %sRec(in, is, n2%s) + %sRec(in + n2 * is, is, n - n2%s);"
+             % (name, extra_args, name, extra_args))
+    s.append("    }")
+    s.append("  }")
+    return "\n".join(s)
+
+
+def pairwise_loops():
+    out = []
+    for l in (BY_CH["e"], BY_CH["f"], BY_CH["d"]):
+        acc_t = "double" if l.ch == "d" else "float"
+        for s in DTYPES:
+            out.append(pairwise_method(
+                "pairwise_%s_%s" % (s.cls, l.cls),
+                "NumPy's pairwise sum of %s elements cast to %s (in %s)." % (s.cls, l.cls, acc_t),
+                acc_t, lambda p, s=s, l=l: to_loop_value(s, l, p)))
+    return out
+
+
+def var_type(s):
+    return s if s.is_float() else BY_CH["d"]
+
+
+def sqdev_loops():
+    out = []
+    for s in DTYPES:
+        v = var_type(s)
+        acc_t = "double" if v.ch == "d" else "float"
+        if v.ch == "e":
+            value = lambda p: "sqdevHalf(Raw.getShort(%s), m)" % p
+        elif v.ch == "f":
+            value = lambda p: "sqdevFloat(Raw.getFloat(%s), m)" % p
+        else:
+            value = lambda p, s=s: "sqdevDouble(%s, m)" % to_loop_value(s, v, p)
+        body = pairwise_method(
+            "sqdev_%s" % s.cls, "Pairwise sum of (x - m)**2 over %s elements in %s, as "
+            "np.var's subtract, multiply and sum." % (s.cls, v.cls), acc_t, value,
+            ", %s m" % acc_t, ", m")
+        # the public entry takes the mean as a double
+        body = body.replace("public static double sqdev_%s(long in, long is, long n, %s m) {"
+                            % (s.cls, acc_t),
+                            "public static double sqdev_%s(long in, long is, long n, double mean) {"
+                            "\n    final %s m = (%s) mean;" % (s.cls, acc_t, acc_t))
+        out.append(body)
+    out.append("  private static float sqdevHalf(short x, float m) {\n"
+               "    float d = Float16.toFloat(Float16.fromFloat(Float16.toFloat(x) - m));\n"
+               "    return Float16.toFloat(Float16.fromFloat(d * d));\n  }")
+    out.append("  private static float sqdevFloat(float x, float m) {\n"
+               "    float d = x - m;\n    return d * d;\n  }")
+    out.append("  private static double sqdevDouble(double x, double m) {\n"
+               "    double d = x - m;\n    return d * d;\n  }")
+    return out
+
+
+def norm(t, e):
+    if t.vt == "int":
+        e = "(int) (%s)" % e
+    return NORM[t.ch] % e if t.ch in NORM else e
+
+
+def reduce_loop(uf, sig):
+    t = BY_CH[sig[0]]
+    name = "reduce_%s_%s" % (uf, t.cls)
+    expr, raw = binary_expr(uf, sig)
+    s = ["  /** {@code np.%s.reduce} run, loop {@code %s}: acc = acc op in[0..n). */" % (uf, sig),
+         "  public static void %s(long acc, long in, long is, long n) {" % name]
+    if t.is_float() and uf == "add":
+        if t.is_half():
+            s.append("    float x = Float16.toFloat(Raw.getShort(acc));")
+            s.append("    x += (float) PairwiseLoops.pairwise_Float16_Float16(in, is, n);")
+            s.append("    Raw.putShort(acc, Float16.fromFloat(x));")
+        else:
+            s.append("    %s;" % t.store("acc", "%s + (%s) PairwiseLoops.pairwise_%s_%s(in, is, n)"
+                                          % (t.load("acc"), t.vt, t.cls, t.cls)))
+    elif t.is_half() and uf in HALF_FLOAT_ACC:
+        op = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/"}[uf]
+        s.append("    float x = Float16.toFloat(Raw.getShort(acc));")
+        s.append("    for (long i = 0; i < n; i++) {")
+        s.append("      x %s= Float16.toFloat(Raw.getShort(in + i * is));" % op)
+        s.append("    }")
+        s.append("    Raw.putShort(acc, Float16.fromFloat(x));")
+    else:
+        vt = t.value_type(raw)
+        s.append("    %s x = %s;" % (vt, t.load("acc", raw)))
+        s.append("    for (long i = 0; i < n; i++) {")
+        s.append("      final %s y = %s;" % (vt, t.load("in + i * is", raw)))
+        if t.is_half() and not raw:
+            s.append("      x = Float16.toFloat(Float16.fromFloat(%s));" % expr)
+        elif raw:
+            s.append("      x = (short) (%s);" % expr)
+        else:
+            s.append("      x = %s;" % norm(t, expr))
+        s.append("    }")
+        s.append("    %s;" % t.store("acc", "x", raw))
+    s.append("  }")
+    return "\n".join(s)
+
+
+def accumulate_loop(uf, sig):
+    t = BY_CH[sig[0]]
+    name = "accumulate_%s_%s" % (uf, t.cls)
+    expr, raw = binary_expr(uf, sig)
+    vt = t.value_type(raw)
+    return "\n".join([
+        "  /** {@code np.%s.accumulate} run, loop {@code %s}: o[i] = o[i-1] op in[i], i < n"
+        " (o[-1] at o - os). */" % (uf, sig),
+        "  public static void %s(long in, long is, long o, long os, long n) {" % name,
+        "    for (long i = 0; i < n; i++) {",
+        "      final %s x = %s;" % (vt, t.load("o + (i - 1) * os", raw)),
+        "      final %s y = %s;" % (vt, t.load("in + i * is", raw)),
+        "      %s;" % t.store("o + i * os", expr, raw),
+        "    }",
+        "  }"])
+
+
+def reduce_files():
+    sigs = reduce_sigs()
+    methods = [reduce_loop(uf, sig) for uf, sig in sigs]
+    methods += [accumulate_loop(uf, sig) for uf, sig in sigs]
+    files = {"ReduceLoops.java": java_class(
+        "ReduceLoops", "The reduce and accumulate runs of every reducible binary loop.", methods)}
+    files["PairwiseLoops.java"] = java_class(
+        "PairwiseLoops", "NumPy's pairwise summation over every dtype cast to float16, float32 "
+        "or float64, and np.var's fused squared deviations.", pairwise_loops() + sqdev_loops())
+    t = [HEADER, "package %s;\n" % PKG,
+         "import io.tessera.kernels.ReduceKernel;",
+         "import io.tessera.kernels.UnaryKernel;\n",
+         "/** The reduction loops by key (see {@link io.tessera.kernels.Kernels#reduce}). */",
+         "public final class ReduceTable {",
+         "  private ReduceTable() {}\n",
+         "  /** The reduce run for {@code \"ufunc:c\"} (the loop's type char), or null. */",
+         "  public static ReduceKernel reduce(String key) {",
+         "    switch (key) {"]
+    for uf, sig in sigs:
+        t.append("      case \"%s:%s\": return ReduceLoops::reduce_%s_%s;"
+                 % (uf, sig[0], uf, BY_CH[sig[0]].cls))
+    t += ["      default: return null;", "    }", "  }\n",
+          "  /** The accumulate run for {@code \"ufunc:c\"}: (in, is, out, os, n), or null. */",
+          "  public static UnaryKernel accumulate(String key) {",
+          "    switch (key) {"]
+    for uf, sig in sigs:
+        t.append("      case \"%s:%s\": return ReduceLoops::accumulate_%s_%s;"
+                 % (uf, sig[0], uf, BY_CH[sig[0]].cls))
+    t += ["      default: return null;", "    }", "  }\n",
+          "  /** Pairwise sum of elements of type char {@code from} cast to {@code loop} (e, f, d). */",
+          "  public static ReduceKernel.Pairwise pairwise(char from, char loop) {",
+          "    switch (\"\" + from + loop) {"]
+    for l in "efd":
+        for s in DTYPES:
+            t.append("      case \"%s%s\": return PairwiseLoops::pairwise_%s_%s;"
+                     % (s.ch, l, s.cls, BY_CH[l].cls))
+    t += ["      default: return null;", "    }", "  }\n",
+          "  /** np.var's pairwise sum of squared deviations over elements of type char {@code from}. */",
+          "  public static ReduceKernel.SquaredDeviations squaredDeviations(char from) {",
+          "    switch (from) {"]
+    for s in DTYPES:
+        t.append("      case '%s': return PairwiseLoops::sqdev_%s;" % (s.ch, s.cls))
+    t += ["      default: return null;", "    }", "  }", "}"]
+    files["ReduceTable.java"] = "\n".join(t) + "\n"
+    return files
+
+
+# ------------------------------------------------------------------------------------------------
 # Files
 
 IMPORTS = ("import io.tessera.dtype.Convert;\n"
@@ -726,6 +976,7 @@ def generate():
     files["TernaryLoops.java"] = java_class(
         "TernaryLoops", "The ternary loops: {@code np.clip} and {@code np.where}.", tern)
     files["KernelTable.java"] = kernel_table(loops)
+    files.update(reduce_files())
     return files
 
 

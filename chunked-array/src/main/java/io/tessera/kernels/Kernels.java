@@ -78,6 +78,23 @@ public final class Kernels {
     return (UnaryKernel) k;
   }
 
+  /**
+   * The reduce run of binary ufunc {@code ufunc} (or alias) over its loop whose inputs and output
+   * are all {@code acc} ({@code acc = acc op in[0..n)}; float add sums pairwise, as NumPy).
+   */
+  public static ReduceKernel reduce(String ufunc, DType acc) {
+    if (ufunc == null || acc == null) {
+      throw new IllegalArgumentException("reduce kernel: null ufunc name or dtype");
+    }
+    String key = canonical(ufunc) + ":" + acc.charCode();
+    Object k = CACHE.computeIfAbsent("reduce:" + key,
+        x -> io.tessera.kernels.gen.ReduceTable.reduce(key));
+    if (k == null) {
+      throw new IllegalArgumentException("ufunc '" + ufunc + "' has no reduce loop for " + acc);
+    }
+    return (ReduceKernel) k;
+  }
+
   /** Whether a loop exists for {@code ufunc} (or alias) and {@code sig}. */
   public static boolean has(String ufunc, LoopSignature sig) {
     return find(canonical(ufunc) + ":" + sig.code(), sig.in().length) != null;
