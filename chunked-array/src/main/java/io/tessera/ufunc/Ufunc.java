@@ -113,6 +113,31 @@ public final class Ufunc {
     }
   }
 
+  // ------------------------------------------------------------------ reductions
+
+  /**
+   * {@code ufunc.reduce(a, axis=axes, keepdims=, dtype=, out=, where=, initial=)} with the
+   * options of {@link Reductions.Options} (null: every axis); see {@link Reduction}.
+   */
+  public NDArray reduce(NDArray a, Reductions.Options options) {
+    return Reductions.reduce(this, a, options);
+  }
+
+  /** {@code ufunc.reduce(a, axis=0)}, NumPy's default axis. */
+  public NDArray reduce(NDArray a) {
+    return Reductions.reduce(this, a, Reductions.axis(0));
+  }
+
+  /** {@code ufunc.accumulate(a, axis, dtype=, out=)} (dtype and out may be null). */
+  public NDArray accumulate(NDArray a, int axis, DType dtype, NDArray out) {
+    return Accumulation.accumulate(spec, a, axis, dtype, out);
+  }
+
+  /** {@code ufunc.accumulate(a)}: along axis 0. */
+  public NDArray accumulate(NDArray a) {
+    return Accumulation.accumulate(spec, a, 0, null, null);
+  }
+
   @Override
   public String toString() {
     return "<ufunc '" + spec.name() + "'>";
