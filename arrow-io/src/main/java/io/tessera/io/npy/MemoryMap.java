@@ -110,6 +110,8 @@ public final class MemoryMap implements AutoCloseable {
   public static MemoryMap create(Path path, DType dtype, long[] shape, boolean fortranOrder,
       NpyVersion version, BufferAllocator allocator) throws IOException {
     Objects.requireNonNull(allocator, "allocator");
+    Objects.requireNonNull(dtype, "dtype");
+    NpyHeader.checkShape("memmap", path.toString(), shape, dtype.itemsize());
     NpyHeader h = NpyHeader.of(dtype, shape, fortranOrder, ByteOrder.LITTLE_ENDIAN, version);
     try (FileChannel ch = FileChannel.open(path, openOptions(MapMode.W_PLUS))) {
       ByteBuffer hb = ByteBuffer.wrap(h.toBytes());

@@ -213,6 +213,12 @@ class MemoryMapTest extends NpyTestBase {
       }
       assertThrows(IllegalArgumentException.class, () -> MemoryMap.open(p, MapMode.W_PLUS,
           allocator));
+      Path n = tmp.resolve("neg.npy");
+      fault(Fault.BAD_SHAPE, n.toString(), () -> MemoryMap.create(n, DType.INT8,
+          new long[] {2, -1}, false, allocator));
+      fault(Fault.TOO_LARGE, n.toString(), () -> MemoryMap.create(n, DType.INT64,
+          new long[] {1L << 40, 1L << 30}, false, allocator));
+      assertTrue(Files.notExists(n), "a refused create must not leave a file");
     }
   }
 

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NpyFuzzTest extends NpyTestBase {
   static final int NPY_CASES = 120_000;
-  static final int NPZ_CASES = 8_000;
-  static final int FILE_CASES = 600;
+  static final int NPZ_CASES = 5_000;
+  static final int FILE_CASES = 400;
 
   @TempDir
   Path tmp;
