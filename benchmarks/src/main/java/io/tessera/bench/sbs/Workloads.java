@@ -5,6 +5,7 @@ import static io.tessera.bench.sbs.Workload.timed;
 import io.tessera.Tessera;
 import io.tessera.dtype.DType;
 import io.tessera.ndarray.NDArray;
+import io.tessera.ufunc.Reductions;
 import io.tessera.ufunc.Ufunc;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ final class Workloads {
     w.add(transposedCopy());
     w.add(astype());
     w.add(mask());
+    w.addAll(reductions());
     w.add(unary("exp", Ufunc.EXP, 0.6));
     w.add(unary("sin", Ufunc.SIN, 0.6));
     w.add(tiny());
@@ -99,6 +101,41 @@ final class Workloads {
       NDArray a = np.linspace(0, 1, N);
       return timed(() -> u.apply(a).close(), a);
     }, "a = np.linspace(0, 1, " + N + ")", "c = np." + name + "(a); del c");
+  }
+
+  static List<Workload> reductions() {
+    List<Workload> w = new ArrayList<>();
+    w.add(new Workload("sum of float64 (10M)", false, 0.7, 8L * N, np -> {
+      NDArray a = np.linspace(0, 1, N);
+      return timed(() -> Reductions.sum(a).close(), a);
+    }, "a = np.linspace(0, 1, " + N + ")", "s = a.sum()"));
+    int n = 4000;
+    String py = "a = np.linspace(0, 1, " + n * n + ").reshape(" + n + ", " + n + "); t = a.T";
+    for (int axis = 0; axis < 2; axis++) {
+      int ax = axis;
+      w.add(new Workload("sum axis " + ax + " of 4000x4000 C float64", false, 0.8, 8L * n * n,
+          np -> {
+            NDArray base = np.linspace(0, 1, (long) n * n);
+            NDArray a = base.reshape(n, n);
+            return timed(() -> Reductions.sum(a, Reductions.axis(ax)).close(), a, base);
+          }, py, "s = a.sum(axis=" + ax + ")"));
+      w.add(new Workload("sum axis " + ax + " of its transpose", false, 0.8, 8L * n * n,
+          np -> {
+            NDArray base = np.linspace(0, 1, (long) n * n);
+            NDArray a = base.reshape(n, n);
+            NDArray t = a.T();
+            return timed(() -> Reductions.sum(t, Reductions.axis(ax)).close(), t, a, base);
+          }, py, "s = t.sum(axis=" + ax + ")"));
+    }
+    w.add(new Workload("var of float64 (10M)", false, 0.5, 8L * N, np -> {
+      NDArray a = np.linspace(0, 1, N);
+      return timed(() -> Reductions.var(a).close(), a);
+    }, "a = np.linspace(0, 1, " + N + ")", "s = a.var()"));
+    w.add(new Workload("std of float64 (10M)", false, 0.5, 8L * N, np -> {
+      NDArray a = np.linspace(0, 1, N);
+      return timed(() -> Reductions.std(a).close(), a);
+    }, "a = np.linspace(0, 1, " + N + ")", "s = a.std()"));
+    return w;
   }
 
   static Workload tiny() {
