@@ -702,6 +702,52 @@ public final class NDArray implements AutoCloseable {
     return this;
   }
 
+  // ---------------------------------------------------------------- reductions
+
+  /** Sum of all elements as a 0-d array (NumPy's accumulator dtype: int8 → int64, ...). */
+  public NDArray sum() {
+    return io.tessera.ufunc.Reductions.sum(this);
+  }
+
+  /** Sum over {@code axes}. */
+  public NDArray sum(int... axes) {
+    return io.tessera.ufunc.Reductions.sum(this, io.tessera.ufunc.Reductions.axis(axes));
+  }
+
+  public NDArray mean() {
+    return io.tessera.ufunc.Reductions.mean(this);
+  }
+
+  public NDArray mean(int... axes) {
+    return io.tessera.ufunc.Reductions.mean(this, io.tessera.ufunc.Reductions.axis(axes));
+  }
+
+  public NDArray min() {
+    return io.tessera.ufunc.Reductions.min(this);
+  }
+
+  public NDArray max() {
+    return io.tessera.ufunc.Reductions.max(this);
+  }
+
+  public NDArray var() {
+    return io.tessera.ufunc.Reductions.var(this);
+  }
+
+  public NDArray std() {
+    return io.tessera.ufunc.Reductions.std(this);
+  }
+
+  /** Index of the first maximum of the flattened array. */
+  public NDArray argmax() {
+    return io.tessera.ufunc.Reductions.argmax(this);
+  }
+
+  /** Index of the first minimum of the flattened array. */
+  public NDArray argmin() {
+    return io.tessera.ufunc.Reductions.argmin(this);
+  }
+
   // ---------------------------------------------------------------- overlap
 
   /** Exact test whether the two arrays have an element byte in common (NumPy's shares_memory). */
