@@ -69,7 +69,24 @@ public final class Blas {
   static final String MEASURED_NATIVE = "~135";
   static final String MEASURED_JAVA = "~4";
 
-  private static final BLAS DEFAULT = choose(System.getProperty("tessera.blas", "auto"));
+  private static final String MODE = System.getProperty("tessera.blas", "auto");
+  private static final BLAS DEFAULT;
+  private static final RuntimeException DEFAULT_ERROR;
+
+  static {
+    BLAS b = null;
+    RuntimeException err = null;
+    try {
+      b = choose(MODE);
+    } catch (RuntimeException e) {
+      err = e instanceof TesseraException ? e : new TesseraException("blas", "blas: "
+          + "tessera.blas=" + MODE + " but no native BLAS could be loaded (install "
+          + "libopenblas0-pthread): " + e.getMessage(), e);
+    }
+    DEFAULT = b;
+    DEFAULT_ERROR = err;
+  }
+
   private static final ThreadLocal<BLAS> OVERRIDE = new ThreadLocal<>();
 
   private static BLAS choose(String mode) {
@@ -90,7 +107,13 @@ public final class Blas {
   /** The active implementation (netlib's). */
   public static BLAS instance() {
     BLAS o = OVERRIDE.get();
-    return o != null ? o : DEFAULT;
+    if (o != null) {
+      return o;
+    }
+    if (DEFAULT_ERROR != null) {
+      throw DEFAULT_ERROR;
+    }
+    return DEFAULT;
   }
 
   /** The pure-Java implementation netlib falls back to. */

@@ -4,8 +4,6 @@ import io.tessera.dtype.DType;
 import io.tessera.dtype.Float16;
 import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,7 +48,9 @@ final class Contraction {
     /** Gathered element by element: strided, or not reshapeable to 2-D without a copy. */
     GATHER,
     /** Converted element by element to the computation dtype. */
-    CONVERT
+    CONVERT,
+    /** Not staged: a small product ({@link #smallLimit}) read in place by a plain loop. */
+    DIRECT
   }
 
   /**
@@ -71,35 +71,62 @@ final class Contraction {
   /** Operands gathered (copied) since the JVM started, across threads; for tests. */
   static final AtomicLong GATHERED = new AtomicLong();
 
-  private static final ThreadLocal<List<Plan>> PLANS = ThreadLocal.withInitial(ArrayList::new);
+  /** The products of the current linalg call on this thread, summarized. */
+  private static final class Record {
+    Plan first;
+    Staging a;
+    Staging b;
+    long calls;
+    long products;
+  }
+
+  private static final ThreadLocal<Record> RECORD = ThreadLocal.withInitial(Record::new);
 
   /** Starts recording a new linalg call on this thread. */
   static void begin() {
-    PLANS.get().clear();
+    Record r = RECORD.get();
+    r.first = null;
+    r.a = null;
+    r.b = null;
+    r.calls = 0;
+    r.products = 0;
   }
 
-  /** The plan of the last linalg call on this thread (null if it needed no product). */
+  /**
+   * The plan of the last linalg call on this thread (null if it needed no product): the first
+   * product's kernel, shape and flags, the most copying staging of each operand over all products,
+   * and the totals of kernel calls and products.
+   */
   static Plan lastPlan() {
-    List<Plan> ps = PLANS.get();
-    if (ps.isEmpty()) {
+    Record r = RECORD.get();
+    if (r.first == null) {
       return null;
     }
-    Plan first = ps.get(0);
-    long calls = 0;
-    for (Plan p : ps) {
-      calls += p.kernelCalls;
+    Plan f = r.first;
+    return new Plan(f.kernel, f.m, f.n, f.k, r.a, r.b, f.opA, f.opB, r.calls, r.products);
+  }
+
+  private static void add(Plan p) {
+    Record r = RECORD.get();
+    if (r.first == null) {
+      r.first = p;
     }
-    return new Plan(first.kernel, first.m, first.n, first.k, first.a, first.b, first.opA,
-        first.opB, calls, ps.size());
+    r.a = worse(r.a, p.a);
+    r.b = worse(r.b, p.b);
+    r.calls += p.kernelCalls;
+    r.products++;
   }
 
-  /** All products of the last linalg call on this thread. */
-  static List<Plan> lastPlans() {
-    return List.copyOf(PLANS.get());
-  }
+  /** Products with m·n·k up to this run in place, unstaged ({@link Staging#DIRECT}). */
+  static long smallLimit = Long.getLong("tessera.linalg.smallProduct", 4096);
 
-  /** Largest staging array, in elements (default 16 Mi, {@code -Dtessera.linalg.stageElements}). */
-  static int stageLimit = Math.max(16, Integer.getInteger("tessera.linalg.stageElements", 1 << 24));
+  /**
+   * Largest staging array, in elements: {@code -Dtessera.linalg.stageElements}, by default 16 Mi
+   * (128 MB of float64) or less on a small heap — three staging arrays take at most a quarter of
+   * the maximum heap.
+   */
+  static int stageLimit = Math.max(16, Integer.getInteger("tessera.linalg.stageElements",
+      (int) Math.min(1 << 24, Math.max(1 << 16, Runtime.getRuntime().maxMemory() / 96))));
 
   // ------------------------------------------------------------------ operands
 
@@ -223,6 +250,11 @@ final class Contraction {
       record(kern, m, n, k, null, null, 0);
       return;
     }
+    if (m * n * k <= smallLimit && alpha == 1 && beta == 0) {
+      direct(a, b, kern, c);
+      record(kern, m, n, k, Staging.DIRECT, Staging.DIRECT, 0);
+      return;
+    }
     int limit = stageLimit;
     int mb;
     int nb;
@@ -300,19 +332,88 @@ final class Contraction {
     record(kern, m, n, k, sa, sb, calls, aRm, bRm);
   }
 
-  private static Staging worse(Staging old, Staging s) {
-    return old == null || s.ordinal() > old.ordinal() ? s : old;
+  /** The more copying of two stagings (GATHER > CONVERT > COLUMNS > ROWS > DIRECT). */
+  static Staging worse(Staging old, Staging s) {
+    if (old == null || s == null) {
+      return old == null ? s : old;
+    }
+    return rank(s) > rank(old) ? s : old;
+  }
+
+  private static int rank(Staging s) {
+    switch (s) {
+      case GATHER: return 4;
+      case CONVERT: return 3;
+      case COLUMNS: return 2;
+      case ROWS: return 1;
+      default: return 0;
+    }
   }
 
   private static void record(Kernel kern, long m, long n, long k, Staging sa, Staging sb,
       long calls) {
-    PLANS.get().add(new Plan(kern.label, m, n, k, sa, sb, '-', '-', calls, 1));
+    add(new Plan(kern.label, m, n, k, sa, sb, '-', '-', calls, 1));
   }
 
   private static void record(Kernel kern, long m, long n, long k, Staging sa, Staging sb,
       long calls, boolean aRm, boolean bRm) {
-    PLANS.get().add(new Plan(kern.label, m, n, k, sa, sb, aRm ? 'N' : 'T', bRm ? 'N' : 'T',
-        calls, 1));
+    add(new Plan(kern.label, m, n, k, sa, sb, aRm ? 'N' : 'T', bRm ? 'N' : 'T', calls, 1));
+  }
+
+  /**
+   * A small product in place: for each element, the sum over k in order (NumPy's noblas loop),
+   * in double (float64), float (float32, and float16 — rounded once at the end, as NumPy) or
+   * 64-bit wrap-around integers.
+   */
+  private static void direct(Operand a, Operand b, Kernel kern, Target c) {
+    int m = (int) a.rows;
+    int k = (int) a.cols;
+    int n = (int) b.cols;
+    long[] ar = offsets(a.rShape, a.rStrides, 0, m);
+    long[] ac = offsets(a.cShape, a.cStrides, 0, k);
+    long[] br = offsets(b.rShape, b.rStrides, 0, k);
+    long[] bc = offsets(b.cShape, b.cStrides, 0, n);
+    DType ta = a.dtype;
+    DType tb = b.dtype;
+    DType t = c.dtype();
+    int isz = t.itemsize();
+    for (int i = 0; i < m; i++) {
+      long ai = a.base + ar[i];
+      for (int j = 0; j < n; j++) {
+        long bj = b.base + bc[j];
+        long at = c.base() + i * c.rs() + j * c.cs();
+        switch (kern) {
+          case DGEMM: {
+            double s = 0;
+            for (int q = 0; q < k; q++) {
+              s += readDouble(ta, ai + ac[q]) * readDouble(tb, bj + br[q]);
+            }
+            Raw.putDouble(at, s);
+            break;
+          }
+          case SGEMM:
+          case FLOAT16: {
+            float s = 0;
+            for (int q = 0; q < k; q++) {
+              s += (float) readDouble(ta, ai + ac[q]) * (float) readDouble(tb, bj + br[q]);
+            }
+            if (kern == Kernel.SGEMM) {
+              Raw.putFloat(at, s);
+            } else {
+              Raw.putShort(at, Float16.fromFloat(s));
+            }
+            break;
+          }
+          default: {
+            long s = 0;
+            for (int q = 0; q < k; q++) {
+              s += readLong(ta, ai + ac[q]) * readLong(tb, bj + br[q]);
+            }
+            Raw.putBits(at, isz, t == DType.BOOL ? (s != 0 ? 1 : 0) : s);
+          }
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------ kernels

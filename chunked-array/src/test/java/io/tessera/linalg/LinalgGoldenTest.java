@@ -34,9 +34,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every case of {@code gen_linalg_goldens.py} (matmul, dot, vdot, inner, outer, tensordot, trace,
  * diagonal over all dtypes, mixed dtypes, layouts, batch broadcasting, out=, errors) replayed
- * through the public API, three ways: on the active BLAS ({@link Blas#instance()}, native when
- * libopenblas0 is installed), on netlib's pure-Java BLAS, and with staging arrays limited to 64
- * elements so that every product is split into blocks (K split and accumulated).
+ * through the public API, three ways: every product staged and run on the active BLAS ({@link
+ * Blas#instance()}, native when libopenblas0 is installed); on netlib's pure-Java BLAS with small
+ * products computed in place (the default); and with staging arrays limited to 64 elements so
+ * that every product is split into blocks (K split and accumulated).
  *
  * <p>Result dtype and shape must equal NumPy's. Values: integer, bool and float16 products,
  * outer products and diagonals bit for bit; other float results to within
@@ -58,19 +59,22 @@ class LinalgGoldenTest extends ArrayTestBase {
       root = new ObjectMapper().readTree(new GZIPInputStream(in));
     }
     List<DynamicNode> out = new ArrayList<>();
-    out.add(container("active BLAS", root, () -> null, Integer.MAX_VALUE));
-    out.add(container("Java BLAS", root, Blas::javaInstance, Integer.MAX_VALUE));
-    out.add(container("blocked (64-element staging)", root, () -> null, 64));
+    out.add(container("active BLAS", root, () -> null, Integer.MAX_VALUE, 0));
+    out.add(container("Java BLAS, small products in place", root, Blas::javaInstance,
+        Integer.MAX_VALUE, Contraction.smallLimit));
+    out.add(container("blocked (64-element staging)", root, () -> null, 64, 0));
     return out;
   }
 
   private DynamicContainer container(String label, JsonNode root,
-      Supplier<dev.ludovic.netlib.blas.BLAS> impl, int stageLimit) {
+      Supplier<dev.ludovic.netlib.blas.BLAS> impl, int stageLimit, long smallLimit) {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {
       tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
         int oldLimit = Contraction.stageLimit;
+        long oldSmall = Contraction.smallLimit;
         Contraction.stageLimit = Math.min(oldLimit, stageLimit);
+        Contraction.smallLimit = smallLimit;
         try {
           dev.ludovic.netlib.blas.BLAS b = impl.get();
           if (b == null) {
@@ -83,6 +87,7 @@ class LinalgGoldenTest extends ArrayTestBase {
           }
         } finally {
           Contraction.stageLimit = oldLimit;
+          Contraction.smallLimit = oldSmall;
         }
       }));
     }

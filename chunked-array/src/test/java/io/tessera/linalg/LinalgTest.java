@@ -317,6 +317,7 @@ class LinalgTest extends ArrayTestBase {
   @Test
   void describeNamesTheImplementation() {
     String d = Blas.describe();
+    System.out.println("BLAS: " + d);
     assertTrue(d.contains("GFLOP/s"), d);
     assertEquals(Blas.kindOf(Blas.instance()), Blas.kind());
     assertEquals(Blas.Kind.NATIVE == Blas.kind(), Blas.isNative());
