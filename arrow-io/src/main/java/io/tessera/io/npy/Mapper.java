@@ -2,12 +2,10 @@ package io.tessera.io.npy;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Maps one contiguous range of a file into memory and unmaps it again, whatever its size.
@@ -18,7 +16,7 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * <ul>
  *   <li>up to 2 GiB - 1: {@code FileChannel.map}; the address comes from the buffer, unmapping is
  *       the buffer's cleaner ({@code sun.misc.Unsafe.invokeCleaner}), flushing is {@link
- *       MappedByteBuffer#force()};
+ *       MappedByteBuffer#force()}; no JVM flag is needed;
  *   <li>larger, on Java 22+: the public {@code FileChannel.map(mode, offset, size, Arena)} (found by
  *       reflection, since Tessera compiles for 17), one {@code MemorySegment} of any size in a
  *       shared arena; closing the arena unmaps, {@code MemorySegment.force()} flushes;
@@ -112,7 +110,7 @@ final class Mapper {
     }
     if (length <= smallLimit) {
       MappedByteBuffer mbb = ch.map(mode, start, length);
-      long addr = MemoryUtil.getByteBufferAddress(mbb);
+      long addr = NpyIo.address(mbb);
       return new Region(addr, length, "FileChannel.map", new Impl() {
         @Override
         public void force() {
@@ -121,7 +119,7 @@ final class Mapper {
 
         @Override
         public void unmap() {
-          Cleaner.UNSAFE.invokeCleaner(mbb);
+          NpyIo.unmap(mbb);
         }
       });
     }
@@ -131,20 +129,6 @@ final class Mapper {
   /** Whether ranges beyond 2 GiB can be mapped in this JVM, and how. */
   static String largeMappingSupport() {
     return Large.INSTANCE.describe();
-  }
-
-  private static final class Cleaner {
-    static final sun.misc.Unsafe UNSAFE;
-
-    static {
-      try {
-        Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-        f.setAccessible(true);
-        UNSAFE = (sun.misc.Unsafe) f.get(null);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
   }
 
   /** The large-mapping strategy available in this JVM, chosen once. */

@@ -13,9 +13,10 @@ import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * Byte movement between files, streams and off-heap memory, shared by the readers and writers:
- * sources and sinks that move data straight between a channel and native memory (no heap copy),
- * or through one bounded heap chunk where the JDK offers nothing else (plain streams), plus the
- * byte-swap and C-order gather loops.
+ * sources and sinks that move data straight between a channel and native memory (no heap copy;
+ * without {@code --add-opens java.base/java.nio} through a 1 MiB direct staging buffer, see {@link
+ * #VIEWS}), or through one bounded heap chunk where the JDK offers nothing else (plain streams),
+ * plus the byte-swap and C-order gather loops.
  */
 final class NpyIo {
   private NpyIo() {}
@@ -24,6 +25,47 @@ final class NpyIo {
   static final int CHANNEL_SLICE = 1 << 30;
   /** Heap chunk for streams, and scratch size for gathering/swapping. */
   static final int CHUNK = 1 << 20;
+
+  private static final sun.misc.Unsafe UNSAFE;
+  private static final long ADDRESS_OFFSET;
+  /**
+   * Whether {@code ByteBuffer} views of raw addresses can be made ({@link MemoryUtil#directBuffer}
+   * needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED}, part of Tessera's JVM flags). Without
+   * them, channel I/O goes through a per-thread 1 MiB direct staging buffer: one extra memory copy,
+   * nothing fails for want of the flag.
+   */
+  static final boolean VIEWS;
+  private static final ThreadLocal<ByteBuffer> STAGE =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
+
+  static {
+    try {
+      java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+      f.setAccessible(true);
+      UNSAFE = (sun.misc.Unsafe) f.get(null);
+      ADDRESS_OFFSET = UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+    boolean views;
+    try {
+      ByteBuffer probe = ByteBuffer.allocateDirect(8);
+      views = MemoryUtil.directBuffer(address(probe), 8).capacity() == 8;
+    } catch (Throwable t) {
+      views = false;
+    }
+    VIEWS = views;
+  }
+
+  /** The address of a direct (or mapped) buffer's first byte; needs no add-opens. */
+  static long address(ByteBuffer direct) {
+    return UNSAFE.getLong(direct, ADDRESS_OFFSET);
+  }
+
+  /** Unmaps a mapped buffer now (its cleaner), not at some later garbage collection. */
+  static void unmap(ByteBuffer mapped) {
+    UNSAFE.invokeCleaner(mapped);
+  }
 
   // ------------------------------------------------------------------------------ sources
 
@@ -87,19 +129,28 @@ final class NpyIo {
     @Override
     long readNative(long address, long len) throws IOException {
       long done = 0;
+      ByteBuffer stage = VIEWS ? null : STAGE.get();
       while (done < len) {
-        int n = (int) Math.min(CHANNEL_SLICE, len - done);
-        ByteBuffer bb = MemoryUtil.directBuffer(address + done, n);
+        int n = (int) Math.min(VIEWS ? CHANNEL_SLICE : stage.capacity(), len - done);
+        ByteBuffer bb = VIEWS ? MemoryUtil.directBuffer(address + done, n) : stage.clear().limit(n);
         int got = 0;
+        boolean eof = false;
         while (bb.hasRemaining()) {
           int r = ch.read(bb, pos);
           if (r < 0) {
-            return done + got;
+            eof = true;
+            break;
           }
           pos += r;
           got += r;
         }
-        done += n;
+        if (!VIEWS) {
+          Raw.copy(address(stage), address + done, got);
+        }
+        done += got;
+        if (eof) {
+          break;
+        }
       }
       return done;
     }
@@ -244,9 +295,16 @@ final class NpyIo {
     @Override
     void writeNative(long address, long len) throws IOException {
       long done = 0;
+      ByteBuffer stage = VIEWS ? null : STAGE.get();
       while (done < len) {
-        int n = (int) Math.min(CHANNEL_SLICE, len - done);
-        ByteBuffer bb = MemoryUtil.directBuffer(address + done, n);
+        int n = (int) Math.min(VIEWS ? CHANNEL_SLICE : stage.capacity(), len - done);
+        ByteBuffer bb;
+        if (VIEWS) {
+          bb = MemoryUtil.directBuffer(address + done, n);
+        } else {
+          Raw.copy(address + done, address(stage), n);
+          bb = stage.clear().limit(n);
+        }
         while (bb.hasRemaining()) {
           ch.write(bb);
         }
@@ -298,9 +356,15 @@ final class NpyIo {
     @Override
     void writeNative(long address, long len) {
       long done = 0;
+      ByteBuffer stage = VIEWS ? null : STAGE.get();
       while (done < len) {
-        int n = (int) Math.min(CHANNEL_SLICE, len - done);
-        crc.update(MemoryUtil.directBuffer(address + done, n));
+        int n = (int) Math.min(VIEWS ? CHANNEL_SLICE : stage.capacity(), len - done);
+        if (VIEWS) {
+          crc.update(MemoryUtil.directBuffer(address + done, n));
+        } else {
+          Raw.copy(address + done, address(stage), n);
+          crc.update(stage.clear().limit(n));
+        }
         done += n;
       }
       count += len;
