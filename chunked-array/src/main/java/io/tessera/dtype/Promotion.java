@@ -271,9 +271,9 @@ public final class Promotion {
    *
    * <ul>
    *   <li>Python int to an integer dtype: exact, else {@link ScalarOverflowException} "Python
-   *       integer 300 out of bounds for uint8" (or, for values beyond the C long range, and for
-   *       uint64 beyond [-2<sup>63</sup>, 2<sup>64</sup>), "Python int too large to convert to C
-   *       long");
+   *       integer 300 out of bounds for uint8" (for values outside [-2<sup>63</sup>,
+   *       2<sup>63</sup>), or outside [-2<sup>63</sup>, 2<sup>64</sup>) for uint32 and uint64
+   *       targets: "Python int too large to convert to C long");
    *   <li>Python int to a float dtype: rounded to a double (nearest-even, as Python's {@code
    *       float(int)}), then like a Python float; beyond the double range {@link
    *       ScalarOverflowException} "int too large to convert to float";
@@ -281,7 +281,8 @@ public final class Promotion {
    *       Convert#rawBitsConvert}): rounded to float32/float16 (overflow gives inf), and, only
    *       reachable with {@code casting='unsafe'}, truncated to an integer the C way (300.5 to
    *       int8 is 44, NaN to int8 is 0, never an error);
-   *   <li>to bool: {@code v != 0} (NaN is True).
+   *   <li>to bool: {@code v != 0} (NaN is True); a Python int outside the int64 range raises
+   *       "Python int too large to convert to C long".
    * </ul>
    *
    * @param op the operation, for the exception
@@ -294,6 +295,9 @@ public final class Promotion {
     BigInteger n = toBigInteger(value);
     switch (target.kind()) {
       case 'b':
+        if (n.compareTo(MIN_LONG) < 0 || n.compareTo(MAX_LONG) > 0) {
+          throw new ScalarOverflowException(op, "Python int too large to convert to C long");
+        }
         return n.signum() != 0 ? 1 : 0;
       case 'f': {
         double d = n.doubleValue(); // correctly rounded, as Python's int.__float__
@@ -308,12 +312,9 @@ public final class Promotion {
   }
 
   private static long integerBits(String op, DType target, BigInteger n) {
-    boolean fitsLong = n.compareTo(MIN_LONG) >= 0 && n.compareTo(MAX_LONG) <= 0;
-    if (target == DType.UINT64) {
-      if (n.compareTo(MIN_LONG) < 0 || n.compareTo(MAX_ULONG) > 0) {
-        throw new ScalarOverflowException(op, "Python int too large to convert to C long");
-      }
-    } else if (!fitsLong) {
+    // NumPy reads the int as a C long, or as an unsigned long for uint32 and uint64 targets
+    BigInteger limit = target == DType.UINT32 || target == DType.UINT64 ? MAX_ULONG : MAX_LONG;
+    if (n.compareTo(MIN_LONG) < 0 || n.compareTo(limit) > 0) {
       throw new ScalarOverflowException(op, "Python int too large to convert to C long");
     }
     if (n.compareTo(min(target)) < 0 || n.compareTo(max(target)) > 0) {

@@ -43,19 +43,27 @@ import java.util.Objects;
  *       first loop with that output whose unspecified inputs cast safely, else the loop with
  *       every dtype equal to it, else "No loop matching the specified signature and casting was
  *       found for ufunc ...".
- *   <li><b>Input casting check</b> under {@code casting} (default same_kind): "Cannot cast ufunc
- *       'add' input 1 from dtype('float64') to dtype('int32') with casting rule 'same_kind'". A
- *       Python int passes for any integer or float loop, a Python float for any float loop,
- *       whatever the rule ({@code casting='no'} included); towards bool (and a float towards an
- *       integer) only {@code 'unsafe'} allows them.
- *   <li><b>Weak scalar conversion</b> to the loop's input dtype ({@link
- *       Promotion#weakScalarBits}): "Python integer 300 out of bounds for uint8"; under
- *       {@code casting='equiv'}, any conversion other than a Python int to int64 or a Python
- *       float to float64 raises "cannot cast Python int to uint8 under the casting rule
- *       'equiv'".
+ *   <li><b>Weak scalar conversion</b>, for each weak scalar the casting rule lets through
+ *       (a Python int towards any integer or float loop, a Python float towards any float loop,
+ *       whatever the rule, {@code casting='no'} included; towards bool, and a float towards an
+ *       integer, only under {@code 'unsafe'}): it is converted to the loop's input dtype
+ *       ({@link Promotion#weakScalarBits}), raising "Python integer 300 out of bounds for
+ *       uint8"; under {@code casting='equiv'} any conversion other than a Python int to int64 or
+ *       a Python float to float64 raises "cannot cast Python int to uint8 under the casting rule
+ *       'equiv'" instead (not in the integer/Python-int comparison loops). This happens before
+ *       the arrays' casting check.
+ *   <li><b>Input casting check</b> under {@code casting} (default same_kind), inputs in order:
+ *       "Cannot cast ufunc 'add' input 1 from dtype('float64') to dtype('int32') with casting
+ *       rule 'same_kind'" (a weak scalar not let through above is reported with its default
+ *       dtype, int64 or float64).
  *   <li><b>Output casting check</b> against {@code out=} dtypes: "Cannot cast ufunc 'add' output
  *       from dtype('float64') to dtype('int32') with casting rule 'same_kind'".
  * </ol>
+ *
+ * <p>NumPy caches dispatch results by operand DTypes only, so in a long-running NumPy process a
+ * reduction with {@code dtype=} can change what a later ordinary call resolves to (after {@code
+ * np.equal.reduce(int8_arr, dtype=bool)}, {@code np.equal(bool_arr, int8_arr, dtype=bool)} runs
+ * {@code ??->?} instead of {@code bb->?}). Tessera follows a fresh NumPy process.
  *
  * <h2>Reductions</h2>
  *
@@ -88,13 +96,21 @@ import java.util.Objects;
 public final class TypeResolver {
 
   /**
-   * Everything the executor needs beyond the loop: for each input, the dtype of the array NumPy
-   * feeds the loop's input cast ({@code operandTypes}: the array's own dtype; for a weak scalar
-   * of a binary or ternary ufunc, the loop's input dtype, the scalar being converted first; for
-   * a scalar of a unary ufunc, its default dtype int64/uint64/float64), the raw bits of each
-   * scalar in that dtype ({@code scalarBits}, zero-extended; 0 for arrays and for scalars given
-   * without a value), and {@code fixedResult}: non-null when a comparison of an integer array
-   * with an out-of-range Python int returns that constant for every element.
+   * Everything the executor needs beyond the loop.
+   *
+   * <ul>
+   *   <li>{@code operandTypes[i]}: the dtype of the array NumPy feeds to the loop's input cast:
+   *       the array's own dtype; for a weak scalar of a binary or ternary ufunc, normally the
+   *       loop's input dtype (the scalar was converted first); for a weak scalar the casting rule
+   *       did not let through (only possible with logical_and/or/xor's {@code ??->?}, which casts
+   *       any input) and for a scalar of a unary ufunc, its default dtype (int64, uint64 or
+   *       float64), to be cast like an array;
+   *   <li>{@code scalarBits[i]}: that scalar's raw bits in {@code operandTypes[i]},
+   *       zero-extended (0 for arrays and for scalars given without a value);
+   *   <li>{@code fixedResult}: non-null when a comparison of an integer array with an
+   *       out-of-range Python int returns that constant for every element (NumPy's special
+   *       comparison loop); the loop is then only informative.
+   * </ul>
    */
   public record Resolution(LoopSignature loop, DType[] operandTypes, long[] scalarBits,
       Boolean fixedResult) {

@@ -44,9 +44,8 @@ class TypeResolverGridTest {
       assertEquals(combos.size(), expected.length, u.name());
       for (int c = 0; c < expected.length; c++) {
         DType[] in = combos.get(c);
-        String what = u.name() + java.util.Arrays.toString(in) + " casting=" + casting
-            + " dtype=" + dtype + " out=" + out;
-        check.compare(what, expected[c], () -> TypeResolver.resolve(u, in, null, null, dtype,
+        check.compare(() -> u.name() + java.util.Arrays.toString(in) + " casting=" + casting
+            + " dtype=" + dtype + " out=" + out, expected[c], () -> TypeResolver.resolve(u, in, null, null, dtype,
             out == null ? null : new DType[] {out}, casting).code());
       }
       groups++;
@@ -170,6 +169,11 @@ class TypeResolverGridTest {
       }
 
       void compare(String what, String expected, Outcome outcome) {
+        compare(() -> what, expected, outcome);
+      }
+
+      /** As above, building the description only for a mismatch. */
+      void compare(java.util.function.Supplier<String> what, String expected, Outcome outcome) {
         count++;
         String actual;
         try {
@@ -179,7 +183,7 @@ class TypeResolverGridTest {
         }
         String want = expected.startsWith("!") ? expectedError(expected) : expected;
         if (!want.equals(actual) && wrong.size() < 10_000) {
-          wrong.add(what + "\n    numpy: " + want + "\n    ours:  " + actual);
+          wrong.add(what.get() + "\n    numpy: " + want + "\n    ours:  " + actual);
         }
       }
 

@@ -54,8 +54,8 @@ class TypeResolverNep50Test {
           args.add(op.asText().equals("_") ? new Arg(dtypes.get(d), false, null)
               : Arg.parse(op.asText()));
         }
-        String what = u.name() + args + " casting=" + casting + " dtype=" + dtype + " out=" + out;
-        check.compare(what, expected[d], () -> resolve(u, args, dtype, out, casting));
+        check.compare(() -> u.name() + args + " casting=" + casting + " dtype=" + dtype + " out="
+            + out, expected[d], () -> resolve(u, args, dtype, out, casting));
       }
     }
     for (JsonNode row : G.get("single")) {
