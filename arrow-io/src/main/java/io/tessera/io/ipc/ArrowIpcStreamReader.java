@@ -43,6 +43,8 @@ public final class ArrowIpcStreamReader implements AutoCloseable {
 
   /** Largest metadata flatbuffer accepted when the stream's length is unknown. */
   static final int MAX_METADATA = 64 << 20;
+  /** "ARRO" read as a little-endian int: the start of the file format's magic. */
+  private static final int FILE_MAGIC_START = 0x4f525241;
 
   private final StreamSource in;
   private final Schema schema;
@@ -186,6 +188,10 @@ public final class ArrowIpcStreamReader implements AutoCloseable {
       throw in.truncated(op, "message length prefix", 4, got);
     }
     int len = le(four);
+    if (len == FILE_MAGIC_START) {
+      throw new CorruptIpcException(op, in.name, "starts with the ARROW1 magic: an Arrow IPC file, "
+          + "not a stream (read it with ArrowIpcFile)");
+    }
     if (len == IpcMetadata.CONTINUATION) {
       got = in.readUpTo(four, 4);
       if (got < 4) {

@@ -78,6 +78,7 @@ public final class ArrowIpcWriter implements AutoCloseable {
 
   private final WritableByteChannel channel;
   private final boolean ownsChannel;
+  private final java.io.Flushable flushable;
   private final IpcFormat format;
   private final String name;
   private long position;
@@ -96,8 +97,14 @@ public final class ArrowIpcWriter implements AutoCloseable {
 
   private ArrowIpcWriter(WritableByteChannel channel, boolean ownsChannel, IpcFormat format,
       String name) {
+    this(channel, ownsChannel, format, name, null);
+  }
+
+  private ArrowIpcWriter(WritableByteChannel channel, boolean ownsChannel, IpcFormat format,
+      String name, java.io.Flushable flushable) {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
+    this.flushable = flushable;
     this.format = format;
     this.name = name;
   }
@@ -120,7 +127,7 @@ public final class ArrowIpcWriter implements AutoCloseable {
 
   /** Writes to {@code out}, which stays open when this writer is closed (it is flushed). */
   public static ArrowIpcWriter create(OutputStream out, IpcFormat format, String name) {
-    return new ArrowIpcWriter(Channels.newChannel(out), false, format, name);
+    return new ArrowIpcWriter(Channels.newChannel(out), false, format, name, out);
   }
 
   /**
@@ -550,6 +557,9 @@ public final class ArrowIpcWriter implements AutoCloseable {
           writeBuffer(tail);
           writeBytes(ArrowIpcFile.MAGIC);
         }
+      }
+      if (flushable != null) {
+        flushable.flush();
       }
     } catch (IOException e) {
       throw new ArrowIpcException("write", name, "I/O error while finishing (" + e + ")", e);

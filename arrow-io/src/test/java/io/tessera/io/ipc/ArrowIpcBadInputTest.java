@@ -321,6 +321,12 @@ class ArrowIpcBadInputTest extends AllocatorTestBase {
   }
 
   @Test
+  void aFileIsNotAStream() {
+    fault(CorruptIpcException.class, "f.arrow", "an Arrow IPC file, not a stream",
+        () -> readStream(validFile(), "f.arrow"));
+  }
+
+  @Test
   void nothingStaysOpenAfterFailures() throws IOException {
     List<Path> bad = new ArrayList<>();
     byte[] valid = validFile();

@@ -263,6 +263,54 @@ class ArrowIpcRoundTripTest extends AllocatorTestBase {
   }
 
   @Test
+  void misalignedBuffersAreCopiedIntoAlignedMemory() {
+    // float64 values at body offset 4: legal to parse, but not 8-byte aligned
+    java.nio.ByteBuffer values = java.nio.ByteBuffer.allocate(4 + 48)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    values.putInt(0);
+    for (int i = 0; i < 6; i++) {
+      values.putDouble(i * 1.25);
+    }
+    IpcCraft.Batch batch = IpcCraft.tensorBatch(3, 2, values.array());
+    batch.buffers[2] = new long[] {4, 48};
+    org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(
+        List.of(new FixedShapeTensorType(2).field("t",
+            io.tessera.io.tensor.ArrowDTypes.toArrow(DType.FLOAT64))));
+    byte[] bytes = IpcCraft.file(schema, List.of(batch));
+    ArrowBuf buf = allocator.buffer(bytes.length);
+    buf.setBytes(0, bytes);
+    try (ArrowIpcFile f = ArrowIpcFile.wrap(buf, bytes.length, "odd.arrow", allocator);
+         IpcBatch b = f.batch(0)) {
+      long before = allocator.getAllocatedMemory();
+      try (NDArray t = b.tensor("t")) {
+        assertArrayEquals(new double[] {0, 1.25, 2.5, 3.75, 5, 6.25}, t.toDoubleArray());
+        assertTrue(t.flags().aligned());
+        assertTrue(allocator.getAllocatedMemory() > before, "a copy was allocated");
+        assertFalse(t.dataAddress() >= b.bodyAddress()
+            && t.dataAddress() < b.bodyAddress() + b.bodyLength(), "not a view of the body");
+      }
+    } finally {
+      buf.close();
+    }
+  }
+
+  @Test
+  void outputStreamsAreFlushedAndLeftOpen() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(bytes, 1 << 20);
+    try (NDArray a = values(DType.INT8, 2, 2);
+         ArrowIpcWriter w = ArrowIpcWriter.create(buffered, IpcFormat.STREAM, "buffered")) {
+      w.writeTensors("t", a);
+    }
+    assertTrue(bytes.size() > 0, "flushed on close");
+    buffered.write(1); // still open
+    try (NDArray back = readBack(java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size()),
+        IpcFormat.STREAM, "t")) {
+      assertArrayEquals(new double[] {0, 1, 2, 3}, back.toDoubleArray());
+    }
+  }
+
+  @Test
   void zeroDimensionalAndEmptyTensors() {
     try (NDArray scalar = np.full(DType.FLOAT32, 2.5, new long[0]);
          NDArray empty = np.empty(DType.INT8, 3, 0, 2);
