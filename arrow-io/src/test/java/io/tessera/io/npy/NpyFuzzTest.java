@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mapped, opened as archives).
  */
 class NpyFuzzTest extends NpyTestBase {
-  static final int NPY_CASES = 120_000;
+  static final int NPY_CASES = 100_000;
   static final int NPZ_CASES = 5_000;
   static final int FILE_CASES = 400;
 
