@@ -738,6 +738,70 @@ public final class NDArray implements AutoCloseable {
     return io.tessera.ufunc.Reductions.std(this);
   }
 
+  public NDArray min(int... axes) {
+    return io.tessera.ufunc.Reductions.min(this, io.tessera.ufunc.Reductions.axis(axes));
+  }
+
+  public NDArray max(int... axes) {
+    return io.tessera.ufunc.Reductions.max(this, io.tessera.ufunc.Reductions.axis(axes));
+  }
+
+  public NDArray prod() {
+    return io.tessera.ufunc.Reductions.prod(this);
+  }
+
+  public NDArray prod(int... axes) {
+    return io.tessera.ufunc.Reductions.prod(this, io.tessera.ufunc.Reductions.axis(axes));
+  }
+
+  /** Variance with {@code ddof} delta degrees of freedom over {@code axes} (all when empty). */
+  public NDArray var(double ddof, int... axes) {
+    io.tessera.ufunc.Reductions.Options o = axes.length == 0 ? io.tessera.ufunc.Reductions.all()
+        : io.tessera.ufunc.Reductions.axis(axes);
+    return io.tessera.ufunc.Reductions.var(this, o.ddof(ddof));
+  }
+
+  /** Standard deviation with {@code ddof} over {@code axes} (all when empty). */
+  public NDArray std(double ddof, int... axes) {
+    io.tessera.ufunc.Reductions.Options o = axes.length == 0 ? io.tessera.ufunc.Reductions.all()
+        : io.tessera.ufunc.Reductions.axis(axes);
+    return io.tessera.ufunc.Reductions.std(this, o.ddof(ddof));
+  }
+
+  public NDArray any() {
+    return io.tessera.ufunc.Reductions.any(this);
+  }
+
+  public NDArray all() {
+    return io.tessera.ufunc.Reductions.all(this);
+  }
+
+  public NDArray argmax(int axis) {
+    return io.tessera.ufunc.Reductions.argmax(this, axis, false);
+  }
+
+  public NDArray argmin(int axis) {
+    return io.tessera.ufunc.Reductions.argmin(this, axis, false);
+  }
+
+  /** Cumulative sum of the flattened array. */
+  public NDArray cumsum() {
+    return io.tessera.ufunc.Reductions.cumsum(this);
+  }
+
+  public NDArray cumsum(int axis) {
+    return io.tessera.ufunc.Reductions.cumsum(this, axis, null, null);
+  }
+
+  /** Cumulative product of the flattened array. */
+  public NDArray cumprod() {
+    return io.tessera.ufunc.Reductions.cumprod(this);
+  }
+
+  public NDArray cumprod(int axis) {
+    return io.tessera.ufunc.Reductions.cumprod(this, axis, null, null);
+  }
+
   /** Index of the first maximum of the flattened array. */
   public NDArray argmax() {
     return io.tessera.ufunc.Reductions.argmax(this);
