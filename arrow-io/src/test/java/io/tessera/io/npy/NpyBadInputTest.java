@@ -90,6 +90,7 @@ class NpyBadInputTest extends NpyTestBase {
     Files.write(p, new byte[1]);
     int before = openFds();
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+      assertTrue(ch.isOpen());
       if (before >= 0) {
         assertEquals(before + 1, openFds());
       }
