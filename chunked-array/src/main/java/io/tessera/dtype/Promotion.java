@@ -32,6 +32,13 @@ import java.math.BigInteger;
  * operand is described by the dtype NumPy gives the bare scalar ({@code np.asarray(x).dtype}):
  * {@link DType#INT64} for a Python int, {@link DType#FLOAT64} for a Python float, {@link
  * DType#BOOL} for a Python bool (treated as strong).
+ *
+ * <p>Comparisons of an integer array with a Python int never overflow: NumPy compares with the
+ * exact value, so {@code uint8_arr < 300} is all True and {@code uint8_arr == -1} all False (see
+ * {@code TypeResolver.Resolution.fixedResult}, {@link #rangeSide}). A bool array compares with a
+ * Python int in int64; a float array in its own type, after rounding the int to it ({@code
+ * float16_arr == 65520} compares with inf). Unary ufuncs do not treat Python scalars as weak at
+ * all, and {@code np.where} converts them with an unsafe cast ({@link #whereScalarBits}).
  */
 public final class Promotion {
   private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The table of ufuncs Tessera implements, with NumPy 2.4.6's loop lists ({@code ufunc.types}
  * restricted to bool, int8..int64, uint8..uint64, float16, float32, float64; on Linux 'l' and 'q'
  * are both int64 and 'L'/'Q' both uint64, so only the first of each pair is kept and written 'q'
- * / 'Q'). {@code UfuncSpecTableTest} checks every entry against NumPy (golden
+ * / 'Q'). {@code TypeResolverSpecTableTest} checks every entry against NumPy (golden
  * {@code ufunc_types/ufuncs.json}, written by {@code gen_ufunc_type_goldens.py}).
  *
  * <p>Two entries are not plain NumPy ufuncs: {@link #CLIP} is {@code np._core.umath.clip} (the
