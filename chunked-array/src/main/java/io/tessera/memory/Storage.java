@@ -38,14 +38,18 @@ public final class Storage {
           + alignment);
     }
     ArrowBuf buf = allocator.buffer(Math.max(bytes, 1));
-    long mis = buf.memoryAddress() & (alignment - 1);
-    if (mis == 0) {
-      return new Storage(buf, buf.memoryAddress(), bytes);
+    long addr = align(buf.memoryAddress(), alignment);
+    if (addr + bytes <= buf.memoryAddress() + buf.capacity()) {
+      // aligned already, or Arrow's rounding left enough slack to align inside the buffer
+      return new Storage(buf, addr, bytes);
     }
     buf.close();
     buf = allocator.buffer(bytes + alignment - 1);
-    long addr = (buf.memoryAddress() + alignment - 1) & -(long) alignment;
-    return new Storage(buf, addr, bytes);
+    return new Storage(buf, align(buf.memoryAddress(), alignment), bytes);
+  }
+
+  private static long align(long address, int alignment) {
+    return (address + alignment - 1) & -(long) alignment;
   }
 
   /**
