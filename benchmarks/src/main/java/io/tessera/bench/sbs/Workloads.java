@@ -31,7 +31,22 @@ final class Workloads {
     w.add(unary("exp", Ufunc.EXP, 0.6));
     w.add(unary("sin", Ufunc.SIN, 0.6));
     w.add(tiny());
+    w.addAll(IoWorkloads.rows());
+    addOptional(w, "io.tessera.bench.sbs.EinsumWorkloads", "einsumRows");
+    addOptional(w, "io.tessera.bench.sbs.ChunkWorkloads", "rows");
     return w;
+  }
+
+  /** Rows contributed by other files, registered when present. */
+  @SuppressWarnings("unchecked")
+  private static void addOptional(List<Workload> w, String cls, String method) {
+    try {
+      w.addAll((List<Workload>) Class.forName(cls).getDeclaredMethod(method).invoke(null));
+    } catch (ClassNotFoundException e) {
+      // not written yet
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(cls + "." + method, e);
+    }
   }
 
   private static String pyData(DType t, int n) {
