@@ -721,14 +721,22 @@ def to_loop_value(s, l, p):
         or "Float16.toFloat(Convert.int64ToHalf(%s))" % s.load(p)
 
 
-def pairwise_method(name, doc, acc_t, value, extra_params="", extra_args=""):
-    """NumPy's pairwise summation of value(p) over n elements at in, stride is."""
+def pairwise_method(name, doc, acc_t, value, extra_params="", extra_args="", contig=0):
+    """NumPy's pairwise summation of value(p) over n elements at in, stride is. With contig (the
+    element size) a unit-stride run takes pairwise_contig_method's copy of the same recursion."""
     zero = "-0.0f" if acc_t == "float" else "-0.0"
     s = []
     s.append("  /** %s */" % doc)
     s.append("  public static double %s(long in, long is, long n%s) {" % (name, extra_params))
+    if contig:
+        s.append("    if (is == %d && n <= Integer.MAX_VALUE) {" % contig)
+        s.append("      return %sC(in, (int) n%s);" % (name, extra_args))
+        s.append("    }")
     s.append("    return %sRec(in, is, n%s);" % (name, extra_args))
     s.append("  }\n")
+    if contig:
+        s.append(pairwise_contig_method(name, acc_t, value, contig, extra_params, extra_args))
+        s.append("")
     s.append("  private static %s %sRec(long in, long is, long n%s) {" % (acc_t, name, extra_params))
     s.append("    if (n < 8) {")
     s.append("      %s res = %s;" % (acc_t, zero))
@@ -761,6 +769,43 @@ def pairwise_method(name, doc, acc_t, value, extra_params="", extra_args=""):
     return "\n".join(s)
 
 
+def pairwise_contig_method(name, acc_t, value, size, extra_params="", extra_args=""):
+    """The unit-stride copy of the recursion: the same operations in the same order (eight
+    accumulators per block of at most 128, halves rounded down to a multiple of 8), with int
+    counts and constant offsets so that C2 unrolls the block loop."""
+    zero = "-0.0f" if acc_t == "float" else "-0.0"
+    s = []
+    s.append("  private static %s %sC(long in, int n%s) {" % (acc_t, name, extra_params))
+    s.append("    if (n < 8) {")
+    s.append("      %s res = %s;" % (acc_t, zero))
+    s.append("      for (int i = 0; i < n; i++) {")
+    s.append("        res += %s;" % value("in + (long) i * %d" % size))
+    s.append("      }")
+    s.append("      return res;")
+    s.append("    } else if (n <= %d) {" % PW_BLOCK)
+    for k in range(8):
+        s.append("      %s r%d = %s;" % (acc_t, k, value("in + %d" % (k * size) if k else "in")))
+    s.append("      final int end = n & ~7;")
+    s.append("      for (int i = 8; i < end; i += 8) {")
+    s.append("        final long p = in + (long) i * %d;" % size)
+    for k in range(8):
+        s.append("        r%d += %s;" % (k, value("p + %d" % (k * size) if k else "p")))
+    s.append("      }")
+    s.append("      %s res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));" % acc_t)
+    s.append("      for (int i = end; i < n; i++) {")
+    s.append("        res += %s;" % value("in + (long) i * %d" % size))
+    s.append("      }")
+    s.append("      return res;")
+    s.append("    } else {")
+    s.append("      int n2 = n / 2;")
+    s.append("      n2 -= n2 % 8;")
+    s.append("      return %sC(in, n2%s) + %sC(in + (long) n2 * %d, n - n2%s);"
+             % (name, extra_args, name, size, extra_args))
+    s.append("    }")
+    s.append("  }")
+    return "\n".join(s)
+
+
 def pairwise_loops():
     out = []
     for l in (BY_CH["e"], BY_CH["f"], BY_CH["d"]):
@@ -769,7 +814,8 @@ def pairwise_loops():
             out.append(pairwise_method(
                 "pairwise_%s_%s" % (s.cls, l.cls),
                 "NumPy's pairwise sum of %s elements cast to %s (in %s)." % (s.cls, l.cls, acc_t),
-                acc_t, lambda p, s=s, l=l: to_loop_value(s, l, p)))
+                acc_t, lambda p, s=s, l=l: to_loop_value(s, l, p),
+                contig=s.size if s.ch == l.ch and l.ch in "fd" else 0))
     return out
 
 
@@ -791,7 +837,7 @@ def sqdev_loops():
         body = pairwise_method(
             "sqdev_%s" % s.cls, "Pairwise sum of (x - m)**2 over %s elements in %s, as "
             "np.var's subtract, multiply and sum." % (s.cls, v.cls), acc_t, value,
-            ", %s m" % acc_t, ", m")
+            ", %s m" % acc_t, ", m", contig=s.size if s.ch in "fd" else 0)
         # the public entry takes the mean as a double
         body = body.replace("public static double sqdev_%s(long in, long is, long n, %s m) {"
                             % (s.cls, acc_t),

@@ -598,6 +598,7 @@ public final class Reduction {
       int threads = threads();
       long parts = threads <= 1 ? 1 : Math.min(items, Math.max(1, total / PARALLEL_MIN));
       long per = (items + parts - 1) / parts;
+      final long[] rows = addRows(reds);
       Threads.forEachPart((int) parts, p -> {
         Scratch s = new Scratch(this);
         try {
@@ -619,6 +620,14 @@ public final class Reduction {
             long c0 = b * COLUMN_BLOCK;
             long len = Math.min(COLUMN_BLOCK, n0 - c0);
             final long fop = op + c0 * d.ost[0];
+            if (rows != null) {
+              if (loop == DType.FLOAT64) {
+                addRowsFloat64(fop, ip + c0 * d.ist[0], rows, (int) len);
+              } else {
+                addRowsFloat32(fop, ip + c0 * d.ist[0], rows, (int) len);
+              }
+              continue;
+            }
             forEachOuter(reds, ip + c0 * d.ist[0], mp + c0 * d.mst[0],
                 (rp, rm) -> s.elementwise(fop, rp, rm, len));
           }
@@ -626,6 +635,73 @@ public final class Reduction {
           s.close();
         }
       });
+    }
+
+    /**
+     * Strategy B's fast path (float64 and float32 add, unit strides, no cast, no mask): the
+     * offsets of the reduced rows in the order NumPy visits them, or null.
+     */
+    long[] addRows(int[] reds) {
+      if (masked || cast || !"add".equals(Kernels.canonical(name))
+          || (loop != DType.FLOAT64 && loop != DType.FLOAT32) || d.ist[0] != li
+          || d.ost[0] != li || product(reds) > (1 << 22)) {
+        return null;
+      }
+      long[] rows = new long[(int) product(reds)];
+      int[] k = {0};
+      forEachOuter(reds, 0, 0, (rp, rm) -> rows[k[0]++] = rp);
+      return rows;
+    }
+
+    /**
+     * {@code out[j] = out[j] + row[j]} for every row in order, four rows per pass over the
+     * output block: each element sees the same additions in the same order as one row at a time.
+     */
+    static void addRowsFloat64(long op, long ip, long[] rows, int len) {
+      int nr = rows.length;
+      int r = 0;
+      for (; r + 4 <= nr; r += 4) {
+        final long a0 = ip + rows[r];
+        final long a1 = ip + rows[r + 1];
+        final long a2 = ip + rows[r + 2];
+        final long a3 = ip + rows[r + 3];
+        for (int j = 0; j < len; j++) {
+          final long q = (long) j << 3;
+          Raw.putDouble(op + q, Raw.getDouble(op + q) + Raw.getDouble(a0 + q)
+              + Raw.getDouble(a1 + q) + Raw.getDouble(a2 + q) + Raw.getDouble(a3 + q));
+        }
+      }
+      for (; r < nr; r++) {
+        final long a0 = ip + rows[r];
+        for (int j = 0; j < len; j++) {
+          final long q = (long) j << 3;
+          Raw.putDouble(op + q, Raw.getDouble(op + q) + Raw.getDouble(a0 + q));
+        }
+      }
+    }
+
+    /** The float32 twin of {@link #addRowsFloat64} (every addition rounded to float). */
+    static void addRowsFloat32(long op, long ip, long[] rows, int len) {
+      int nr = rows.length;
+      int r = 0;
+      for (; r + 4 <= nr; r += 4) {
+        final long a0 = ip + rows[r];
+        final long a1 = ip + rows[r + 1];
+        final long a2 = ip + rows[r + 2];
+        final long a3 = ip + rows[r + 3];
+        for (int j = 0; j < len; j++) {
+          final long q = (long) j << 2;
+          Raw.putFloat(op + q, Raw.getFloat(op + q) + Raw.getFloat(a0 + q)
+              + Raw.getFloat(a1 + q) + Raw.getFloat(a2 + q) + Raw.getFloat(a3 + q));
+        }
+      }
+      for (; r < nr; r++) {
+        final long a0 = ip + rows[r];
+        for (int j = 0; j < len; j++) {
+          final long q = (long) j << 2;
+          Raw.putFloat(op + q, Raw.getFloat(op + q) + Raw.getFloat(a0 + q));
+        }
+      }
     }
 
     // ---------------------------------------------------------------- enumeration

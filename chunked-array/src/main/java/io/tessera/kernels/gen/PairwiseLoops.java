@@ -1025,7 +1025,50 @@ public final class PairwiseLoops {
 
   /** NumPy's pairwise sum of Float32 elements cast to Float32 (in float). */
   public static double pairwise_Float32_Float32(long in, long is, long n) {
+    if (is == 4 && n <= Integer.MAX_VALUE) {
+      return pairwise_Float32_Float32C(in, (int) n);
+    }
     return pairwise_Float32_Float32Rec(in, is, n);
+  }
+
+  private static float pairwise_Float32_Float32C(long in, int n) {
+    if (n < 8) {
+      float res = -0.0f;
+      for (int i = 0; i < n; i++) {
+        res += Raw.getFloat(in + (long) i * 4);
+      }
+      return res;
+    } else if (n <= 128) {
+      float r0 = Raw.getFloat(in);
+      float r1 = Raw.getFloat(in + 4);
+      float r2 = Raw.getFloat(in + 8);
+      float r3 = Raw.getFloat(in + 12);
+      float r4 = Raw.getFloat(in + 16);
+      float r5 = Raw.getFloat(in + 20);
+      float r6 = Raw.getFloat(in + 24);
+      float r7 = Raw.getFloat(in + 28);
+      final int end = n & ~7;
+      for (int i = 8; i < end; i += 8) {
+        final long p = in + (long) i * 4;
+        r0 += Raw.getFloat(p);
+        r1 += Raw.getFloat(p + 4);
+        r2 += Raw.getFloat(p + 8);
+        r3 += Raw.getFloat(p + 12);
+        r4 += Raw.getFloat(p + 16);
+        r5 += Raw.getFloat(p + 20);
+        r6 += Raw.getFloat(p + 24);
+        r7 += Raw.getFloat(p + 28);
+      }
+      float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+      for (int i = end; i < n; i++) {
+        res += Raw.getFloat(in + (long) i * 4);
+      }
+      return res;
+    } else {
+      int n2 = n / 2;
+      n2 -= n2 % 8;
+      return pairwise_Float32_Float32C(in, n2) + pairwise_Float32_Float32C(in + (long) n2 * 4, n - n2);
+    }
   }
 
   private static float pairwise_Float32_Float32Rec(long in, long is, long n) {
@@ -1623,7 +1666,50 @@ public final class PairwiseLoops {
 
   /** NumPy's pairwise sum of Float64 elements cast to Float64 (in double). */
   public static double pairwise_Float64_Float64(long in, long is, long n) {
+    if (is == 8 && n <= Integer.MAX_VALUE) {
+      return pairwise_Float64_Float64C(in, (int) n);
+    }
     return pairwise_Float64_Float64Rec(in, is, n);
+  }
+
+  private static double pairwise_Float64_Float64C(long in, int n) {
+    if (n < 8) {
+      double res = -0.0;
+      for (int i = 0; i < n; i++) {
+        res += Raw.getDouble(in + (long) i * 8);
+      }
+      return res;
+    } else if (n <= 128) {
+      double r0 = Raw.getDouble(in);
+      double r1 = Raw.getDouble(in + 8);
+      double r2 = Raw.getDouble(in + 16);
+      double r3 = Raw.getDouble(in + 24);
+      double r4 = Raw.getDouble(in + 32);
+      double r5 = Raw.getDouble(in + 40);
+      double r6 = Raw.getDouble(in + 48);
+      double r7 = Raw.getDouble(in + 56);
+      final int end = n & ~7;
+      for (int i = 8; i < end; i += 8) {
+        final long p = in + (long) i * 8;
+        r0 += Raw.getDouble(p);
+        r1 += Raw.getDouble(p + 8);
+        r2 += Raw.getDouble(p + 16);
+        r3 += Raw.getDouble(p + 24);
+        r4 += Raw.getDouble(p + 32);
+        r5 += Raw.getDouble(p + 40);
+        r6 += Raw.getDouble(p + 48);
+        r7 += Raw.getDouble(p + 56);
+      }
+      double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+      for (int i = end; i < n; i++) {
+        res += Raw.getDouble(in + (long) i * 8);
+      }
+      return res;
+    } else {
+      int n2 = n / 2;
+      n2 -= n2 % 8;
+      return pairwise_Float64_Float64C(in, n2) + pairwise_Float64_Float64C(in + (long) n2 * 8, n - n2);
+    }
   }
 
   private static double pairwise_Float64_Float64Rec(long in, long is, long n) {
@@ -2140,7 +2226,50 @@ public final class PairwiseLoops {
   /** Pairwise sum of (x - m)**2 over Float32 elements in Float32, as np.var's subtract, multiply and sum. */
   public static double sqdev_Float32(long in, long is, long n, double mean) {
     final float m = (float) mean;
+    if (is == 4 && n <= Integer.MAX_VALUE) {
+      return sqdev_Float32C(in, (int) n, m);
+    }
     return sqdev_Float32Rec(in, is, n, m);
+  }
+
+  private static float sqdev_Float32C(long in, int n, float m) {
+    if (n < 8) {
+      float res = -0.0f;
+      for (int i = 0; i < n; i++) {
+        res += sqdevFloat(Raw.getFloat(in + (long) i * 4), m);
+      }
+      return res;
+    } else if (n <= 128) {
+      float r0 = sqdevFloat(Raw.getFloat(in), m);
+      float r1 = sqdevFloat(Raw.getFloat(in + 4), m);
+      float r2 = sqdevFloat(Raw.getFloat(in + 8), m);
+      float r3 = sqdevFloat(Raw.getFloat(in + 12), m);
+      float r4 = sqdevFloat(Raw.getFloat(in + 16), m);
+      float r5 = sqdevFloat(Raw.getFloat(in + 20), m);
+      float r6 = sqdevFloat(Raw.getFloat(in + 24), m);
+      float r7 = sqdevFloat(Raw.getFloat(in + 28), m);
+      final int end = n & ~7;
+      for (int i = 8; i < end; i += 8) {
+        final long p = in + (long) i * 4;
+        r0 += sqdevFloat(Raw.getFloat(p), m);
+        r1 += sqdevFloat(Raw.getFloat(p + 4), m);
+        r2 += sqdevFloat(Raw.getFloat(p + 8), m);
+        r3 += sqdevFloat(Raw.getFloat(p + 12), m);
+        r4 += sqdevFloat(Raw.getFloat(p + 16), m);
+        r5 += sqdevFloat(Raw.getFloat(p + 20), m);
+        r6 += sqdevFloat(Raw.getFloat(p + 24), m);
+        r7 += sqdevFloat(Raw.getFloat(p + 28), m);
+      }
+      float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+      for (int i = end; i < n; i++) {
+        res += sqdevFloat(Raw.getFloat(in + (long) i * 4), m);
+      }
+      return res;
+    } else {
+      int n2 = n / 2;
+      n2 -= n2 % 8;
+      return sqdev_Float32C(in, n2, m) + sqdev_Float32C(in + (long) n2 * 4, n - n2, m);
+    }
   }
 
   private static float sqdev_Float32Rec(long in, long is, long n, float m) {
@@ -2187,7 +2316,50 @@ public final class PairwiseLoops {
   /** Pairwise sum of (x - m)**2 over Float64 elements in Float64, as np.var's subtract, multiply and sum. */
   public static double sqdev_Float64(long in, long is, long n, double mean) {
     final double m = (double) mean;
+    if (is == 8 && n <= Integer.MAX_VALUE) {
+      return sqdev_Float64C(in, (int) n, m);
+    }
     return sqdev_Float64Rec(in, is, n, m);
+  }
+
+  private static double sqdev_Float64C(long in, int n, double m) {
+    if (n < 8) {
+      double res = -0.0;
+      for (int i = 0; i < n; i++) {
+        res += sqdevDouble(Raw.getDouble(in + (long) i * 8), m);
+      }
+      return res;
+    } else if (n <= 128) {
+      double r0 = sqdevDouble(Raw.getDouble(in), m);
+      double r1 = sqdevDouble(Raw.getDouble(in + 8), m);
+      double r2 = sqdevDouble(Raw.getDouble(in + 16), m);
+      double r3 = sqdevDouble(Raw.getDouble(in + 24), m);
+      double r4 = sqdevDouble(Raw.getDouble(in + 32), m);
+      double r5 = sqdevDouble(Raw.getDouble(in + 40), m);
+      double r6 = sqdevDouble(Raw.getDouble(in + 48), m);
+      double r7 = sqdevDouble(Raw.getDouble(in + 56), m);
+      final int end = n & ~7;
+      for (int i = 8; i < end; i += 8) {
+        final long p = in + (long) i * 8;
+        r0 += sqdevDouble(Raw.getDouble(p), m);
+        r1 += sqdevDouble(Raw.getDouble(p + 8), m);
+        r2 += sqdevDouble(Raw.getDouble(p + 16), m);
+        r3 += sqdevDouble(Raw.getDouble(p + 24), m);
+        r4 += sqdevDouble(Raw.getDouble(p + 32), m);
+        r5 += sqdevDouble(Raw.getDouble(p + 40), m);
+        r6 += sqdevDouble(Raw.getDouble(p + 48), m);
+        r7 += sqdevDouble(Raw.getDouble(p + 56), m);
+      }
+      double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+      for (int i = end; i < n; i++) {
+        res += sqdevDouble(Raw.getDouble(in + (long) i * 8), m);
+      }
+      return res;
+    } else {
+      int n2 = n / 2;
+      n2 -= n2 % 8;
+      return sqdev_Float64C(in, n2, m) + sqdev_Float64C(in + (long) n2 * 8, n - n2, m);
+    }
   }
 
   private static double sqdev_Float64Rec(long in, long is, long n, double m) {
