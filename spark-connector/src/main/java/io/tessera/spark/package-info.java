@@ -1,0 +1,56 @@
+/**
+ * Distributed chunked arrays on Spark: {@link io.tessera.spark.DistributedArray}, Dask's array
+ * model with Spark as the scheduler.
+ *
+ * <h2>Model</h2>
+ * A distributed array is a chunk grid ({@link io.tessera.chunk.Chunks}, Dask's tuples), a dtype,
+ * and a lazy {@code JavaPairRDD<BlockIndex, NDArray>} holding one Arrow-backed block per key.
+ * Partition {@code p} of {@code n} holds a contiguous range of blocks in C order of the grid, so
+ * two arrays on one grid with one partition count can be zipped partition by partition without a
+ * shuffle; otherwise one operand is shuffled (Kryo-serialized blocks) into the other's layout.
+ * {@link io.tessera.spark.DistributedArray#explain()} says which operands are zipped, shuffled,
+ * broadcast or captured as scalars, with rough per-task memory.
+ *
+ * <h2>Where the bytes go</h2>
+ * <ul>
+ *   <li>{@code fromLocal}/{@code fromChunked}: each block is copied out of the driver's array when
+ *       its task is launched and travels inside the task ({@code parallelize}), as heap bytes; the
+ *       task copies it into an Arrow buffer.
+ *   <li>Generators and random arrays: nothing but the generator travels; blocks are made on the
+ *       executors. Random values are counter-based: a function of the seed and the element's
+ *       position only, so they do not depend on partitions or chunks.
+ *   <li>Local operands of elementwise ufuncs: copied once to the heap and sent as one Spark
+ *       broadcast variable; each task copies the box its block needs into an Arrow buffer (heap,
+ *       because Spark drops broadcast values without any hook to close an Arrow buffer).
+ *   <li>Results: reductions return per-partition partials of a few longs; {@code toLocal} brings
+ *       blocks back as heap bytes partition by partition and copies them into place, after a size
+ *       guard that fails before any job.
+ * </ul>
+ *
+ * <h2>Deterministic reductions: the choice</h2>
+ * sum/min/max/mean compute one value per block (NumPy's own summation order inside the block:
+ * identity, then pairwise) and combine block values in the fixed pairwise tree of {@link
+ * io.tessera.chunk.TreeReduce}, keyed by linear block index. The combine runs inside Spark's {@code
+ * treeAggregate}: each partial is a set of finished subtrees of that fixed tree, and merging two
+ * partials (in any order, at any level of Spark's aggregation tree) only joins sibling subtrees,
+ * so the driver performs exactly the combines {@code TreeReduce} would, on the same values. The
+ * result's bits therefore depend on the data and the chunk grid only, not on the number of
+ * partitions, the executors or the order tasks finish in; and they equal the local engine's
+ * {@code ChunkedArray.reduceBlocks} on the same grid. A partition's partial holds at most about
+ * {@code 2 log2(blocks)} values. (Exact summation would also make the result independent of the
+ * grid, but would no longer equal NumPy's per-block sums; the tree keeps those.)
+ *
+ * <h2>Memory and ownership on executors</h2>
+ * See {@link io.tessera.spark.ExecutorMemory}: one root allocator per executor JVM (limit {@code
+ * spark.tessera.executor.memoryLimit}), a child allocator per task; every operator closes its
+ * input blocks as soon as its output block exists, and the task closes whatever is still open when
+ * it ends. Arrays never leave a task: no Java serialization of arrays, no driver-side state in
+ * closures except broadcast handles and small serializable values.
+ *
+ * <h2>Configuration</h2>
+ * {@link io.tessera.spark.TesseraSpark#configure(org.apache.spark.SparkConf)} sets Kryo with
+ * {@link io.tessera.spark.kryo.TesseraKryoRegistrator}; everything works with {@code
+ * spark.kryo.registrationRequired=true}. Spark on Java 17 needs its module flags (the build's
+ * surefire {@code argLine} has them).
+ */
+package io.tessera.spark;
