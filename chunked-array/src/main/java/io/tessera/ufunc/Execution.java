@@ -6,6 +6,7 @@ import io.tessera.errors.ClosedArrayException;
 import io.tessera.errors.ReadOnlyArrayException;
 import io.tessera.errors.ShapeException;
 import io.tessera.iter.NdIter;
+import io.tessera.memory.MemoryBudget;
 import io.tessera.memory.Raw;
 import io.tessera.kernels.BinaryKernel;
 import io.tessera.kernels.Kernels;
@@ -108,6 +109,7 @@ final class Execution {
 
     boolean allocated = out == null;
     if (allocated) {
+      checkBudget(name, shapes, shape, sig.out()[0]);
       out = allocateOutput(arrays, shape, sig.out()[0]);
     }
     List<NDArray> temps = new ArrayList<>();
@@ -209,6 +211,29 @@ final class Execution {
     return KERNELS.computeIfAbsent(new KernelKey(name, sig), k -> nin == 1
         ? Kernels.unary(name, sig) : nin == 2 ? Kernels.binary(name, sig)
         : Kernels.ternary(name, sig));
+  }
+
+  /**
+   * Refuses, before allocating, an output larger than the {@link MemoryBudget} in force, naming
+   * the operands and suggesting the streaming forms (a broadcast outer result is the usual
+   * culprit).
+   */
+  private static void checkBudget(String name, long[][] shapes, long[] shape, DType dtype) {
+    long elements = Shapes.size(shape);
+    long bytes = elements > Long.MAX_VALUE / dtype.itemsize() ? Long.MAX_VALUE
+        : elements * dtype.itemsize();
+    if (bytes <= MemoryBudget.current()) {
+      return;
+    }
+    String[] names = new String[shapes.length];
+    StringBuilder expr = new StringBuilder(name).append('(');
+    for (int i = 0; i < shapes.length; i++) {
+      names[i] = "x" + (i + 1);
+      expr.append(i > 0 ? ", " : "").append(names[i]);
+    }
+    expr.append(')');
+    MemoryBudget.check(name, expr.toString(), names, shapes, dtype, bytes,
+        "use outerReduce, a fused Expr, or a chunked result");
   }
 
   static void checkOpen(String op, NDArray a) {

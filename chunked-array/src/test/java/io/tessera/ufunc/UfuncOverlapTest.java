@@ -116,6 +116,21 @@ class UfuncOverlapTest extends ArrayTestBase {
   }
 
   @Test
+  void aBroadcastBlowUpIsRefusedByTheBudgetBeforeAllocating() {
+    try (NDArray x = f64(100_000); NDArray y = f64(100_000);
+        NDArray xc = x.get(":, None"); NDArray yr = y.get("None, :")) {
+      long before = allocator.getAllocatedMemory();
+      io.tessera.errors.BudgetExceededException e = assertThrows(
+          io.tessera.errors.BudgetExceededException.class,
+          () -> io.tessera.memory.MemoryBudget.with(8L << 30, () -> Ufunc.ADD.apply(xc, yr)));
+      assertEquals("add(x1, x2) with x1 (100000, 1) x2 (1, 100000) would allocate 74.5 GiB "
+          + "float64 > budget 8 GiB; use outerReduce, a fused Expr, or a chunked result",
+          e.getMessage());
+      assertEquals(before, allocator.getAllocatedMemory());
+    }
+  }
+
+  @Test
   void closedArraysAreRefused() {
     NDArray a = f64(3);
     a.close();
