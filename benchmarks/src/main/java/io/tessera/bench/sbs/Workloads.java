@@ -32,8 +32,9 @@ final class Workloads {
     w.add(unary("sin", Ufunc.SIN, 0.6));
     w.add(tiny());
     w.addAll(IoWorkloads.rows());
+    w.addAll(LinalgWorkloads.rows());
     addOptional(w, "io.tessera.bench.sbs.EinsumWorkloads", "einsumRows");
-    addOptional(w, "io.tessera.bench.sbs.ChunkWorkloads", "rows");
+    w.addAll(ChunkWorkloads.rows());
     return w;
   }
 
