@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  * contiguous, one per row or column when it is a strided view with unit inner stride), calls
  * dgemm/sgemm once with the transpose flags that describe the operands' layouts (a transposed
  * C-order matrix is passed with 'T', never transposed in memory), and copies the product back.
- * That costs two reads and one write of the operands' bytes, O(n²) against the O(n³) product:
- * about 8% of a native 2048² DGEMM here (see {@link #describe()}).
+ * That costs a copy of each operand and of the product, 3·n² elements against the 2·n³ flops of
+ * the product: at 2048² float64, 96 MB of copying, 3–5% of the CPU time of the native DGEMM as
+ * measured here (Tessera's {@code matmul} and NumPy's {@code a @ b} within noise of each other),
+ * at most ~10% of a 2-thread OpenBLAS DGEMM on idle cores (memcpy ~8 GB/s against ~160 GFLOP/s).
  *
  * <h2>Threads</h2>
  * Native OpenBLAS runs on its own thread pool, sized once when the library loads by {@code
@@ -47,6 +49,12 @@ import java.util.function.Supplier;
  * the environment variable for the process instead. The Java fallback does respect {@link
  * Threads#current()}: a large product is split into fixed column panels of C (the split does not
  * depend on the thread count, so neither do the results) run on Tessera's pool.
+ *
+ * <h2>The Java fallback's panels</h2>
+ * netlib's Java GEMM has no cache blocking: one 2048² DGEMM call runs at 0.3–0.5 GFLOP/s per core
+ * ('NN', 'NT', 'TT'; 3.4 for 'TN'). Called on 128-column panels of C it runs at ~11 GFLOP/s per
+ * core for every transpose combination (measured here with VectorBLAS), so {@link #dgemm} and
+ * {@link #sgemm} always split a large Java product that way, threads or not.
  */
 public final class Blas {
   private Blas() {}
@@ -62,12 +70,14 @@ public final class Blas {
   }
 
   /**
-   * DGEMM 2048×2048 float64 GFLOP/s measured with {@code MatmulBench} on the development machine
-   * (2 cores), through {@link Linalg#matmul} including the heap staging: native OpenBLAS
-   * (libopenblas0-pthread, 2 threads), and the Java fallback (VectorBLAS, 2 threads).
+   * DGEMM 2048×2048 float64 throughput, for {@link #describe()}. Native: OpenBLAS
+   * (libopenblas0-pthread) on this development machine's 2 idle cores, from
+   * DEPENDENCIES.md (NumPy ~140 there); measured here under load, Tessera's {@code matmul} and
+   * NumPy's {@code a @ b} ran at the same GFLOP per CPU-second (16–18). Java: netlib VectorBLAS in
+   * 128-column panels, per core (11.3 GFLOP per CPU-second here, float32 17).
    */
-  static final String MEASURED_NATIVE = "~135";
-  static final String MEASURED_JAVA = "~4";
+  static final String MEASURED_NATIVE = "~160 GFLOP/s on 2 cores (NumPy ~140)";
+  static final String MEASURED_JAVA = "~11 GFLOP/s per core";
 
   private static final String MODE = System.getProperty("tessera.blas", "auto");
   private static final BLAS DEFAULT;
@@ -155,26 +165,25 @@ public final class Blas {
 
   /**
    * One line for the README and logs: what is active and what it is worth, e.g. "native OpenBLAS
-   * via libopenblas0-pthread (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3): ~135
-   * GFLOP/s DGEMM 2048² here (2 threads); Java fallback ~4".
+   * via libopenblas0-pthread (netlib JNIBLAS over
+   * /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so): DGEMM 2048² ~160 GFLOP/s
+   * on 2 cores (NumPy ~140); Java fallback (netlib VectorBLAS) ~11 GFLOP/s per core".
    */
   public static String describe() {
     BLAS b = instance();
-    String javaLine = "Java fallback (netlib " + JavaBLAS.getInstance().getClass().getSimpleName()
-        + ") " + MEASURED_JAVA + " GFLOP/s";
     if (kindOf(b) == Kind.NATIVE) {
       String lib = nativeLibrary();
       boolean openblas = lib != null && lib.toLowerCase(Locale.ROOT).contains("openblas");
       String threads = System.getenv("OPENBLAS_NUM_THREADS");
       return (openblas ? "native OpenBLAS via libopenblas0-pthread" : "native BLAS")
-          + " (netlib JNIBLAS over " + (lib != null ? lib : "libblas.so.3") + (threads != null
-              ? ", OPENBLAS_NUM_THREADS=" + threads : "") + "): " + MEASURED_NATIVE
-          + " GFLOP/s DGEMM 2048² measured on 2 cores" + (openblas ? "" : " with OpenBLAS")
-          + "; " + javaLine;
+          + " (netlib JNIBLAS over " + (lib != null ? lib : "libblas.so.3")
+          + (threads != null ? ", OPENBLAS_NUM_THREADS=" + threads : "") + "): DGEMM 2048² "
+          + (openblas ? "" : "with OpenBLAS ") + MEASURED_NATIVE + "; Java fallback (netlib "
+          + JavaBLAS.getInstance().getClass().getSimpleName() + ") " + MEASURED_JAVA;
     }
-    return "Java BLAS (netlib " + b.getClass().getSimpleName() + "): " + MEASURED_JAVA
-        + " GFLOP/s DGEMM 2048² measured on 2 cores; native OpenBLAS (apt-get install "
-        + "libopenblas0-pthread) " + MEASURED_NATIVE + " GFLOP/s";
+    return "Java BLAS (netlib " + b.getClass().getSimpleName() + ", 128-column panels on up to "
+        + Threads.current() + " threads): DGEMM 2048² " + MEASURED_JAVA + "; native OpenBLAS "
+        + "(apt-get install libopenblas0-pthread) " + MEASURED_NATIVE;
   }
 
   /** The shared object that provides the native BLAS symbols, from /proc/self/maps (Linux). */
@@ -208,7 +217,7 @@ public final class Blas {
 
   /** Minimum m·n·k for the Java fallback to split a product over threads. */
   static final long PARALLEL_MIN_WORK = 1L << 21;
-  /** Columns of C per task in the Java fallback's split. */
+  /** Columns of C per panel in the Java fallback's split (see the class comment). */
   static final int PANEL = 128;
 
   /**
