@@ -4,6 +4,7 @@ import io.tessera.dtype.Casting;
 import io.tessera.dtype.DType;
 import io.tessera.dtype.Promotion;
 import io.tessera.errors.CastingException;
+import io.tessera.errors.ClosedArrayException;
 import io.tessera.errors.EinsumException;
 import io.tessera.errors.ReadOnlyArrayException;
 import io.tessera.linalg.einsum.BatchMatmul;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -60,14 +62,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * optimized path, as NumPy's {@code matmul}/{@code multiply}), and the result against {@code
  * out}'s dtype, all before anything is computed or written.
  *
- * <p><b>Accuracy.</b> Integer and bool results, products without sums, views and diagonals are
- * exact (bit-identical to NumPy). Float sums are computed in a different order than NumPy's (BLAS
- * blocks and vectorizes; the one-pass loop sums float32 and float16 in double within a run), so
- * each element agrees with NumPy's to within {@code (K + 2)·eps·S} (plus, for float16, half an
- * ulp of the result for the final rounding), where K is the number of terms summed into the
- * element (the product of the summed labels' sizes, times the number of pairwise steps), eps the
- * result dtype's machine epsilon and S the same einsum over the absolute values of the operands:
- * both results lie within {@code K·eps·S} of the exact sum.
+ * <p><b>Accuracy.</b> Integer and bool results and views are exact (bit-identical to NumPy,
+ * wrap-around included). Floats are summed in a different order than NumPy's (BLAS blocks and
+ * vectorizes; the one-pass loop keeps float32 and float16 sums in double within a run; an
+ * optimized path may multiply the operands of a product in another order), so each element
+ * agrees with NumPy's to within {@code (k + nop + 1)·eps·S}, where k is the number of terms summed
+ * into the element (the product of the summed labels' sizes; 1 for pure products), nop the number
+ * of operands, eps the result dtype's machine epsilon (2^-52, 2^-23, 2^-10) and S the same einsum
+ * over the operands' absolute values (in float64): NumPy's and Tessera's results each lie within
+ * {@code (k + nop)·eps/2·S} of the exact value. float16 results may also differ by one unit in
+ * the last place from the final rounding. {@code EinsumGoldenTest} holds every case to this.
  *
  * <p><b>Ownership.</b> The result is a new array (or a view) the caller must close; with
  * {@code out}, the call returns {@code out} itself. Operands are never closed or modified.
@@ -126,8 +130,16 @@ public final class Einsum {
     long[][] shapes = new long[ops.length][];
     for (int i = 0; i < ops.length; i++) {
       shapes[i] = Objects.requireNonNull(ops[i], "operand " + i).shape();
+      if (!ops[i].isOpen()) {
+        throw new ClosedArrayException("einsum", "einsum: operand " + i + " "
+            + EinsumLoop.shapeString(shapes[i]) + " " + ops[i].dtype() + " is closed");
+      }
     }
-    EinsumSpec spec = EinsumSpec.parse(subscripts, shapes);
+    if (options.out() != null && !options.out().isOpen()) {
+      throw new ClosedArrayException("einsum", "einsum: out is closed");
+    }
+    Planned planned = planned(subscripts, shapes, options);
+    EinsumSpec spec = planned.spec;
     TRACE.get().clear();
     NDArray out = options.out();
     DType dtype = options.dtype();
@@ -138,8 +150,7 @@ public final class Einsum {
       return singleView(ops[0], spec.input(0), spec.output(), spec.outputShape());
     }
 
-    Path path = plan(spec, options);
-    List<io.tessera.linalg.einsum.Contraction> steps = path.steps();
+    List<io.tessera.linalg.einsum.Contraction> steps = planned.path.steps();
     // every check before any work: dtypes along the path, then out
     List<DType> live = new ArrayList<>();
     for (NDArray op : ops) {
@@ -186,6 +197,49 @@ public final class Einsum {
   private static String ufuncName(io.tessera.linalg.einsum.Contraction c) {
     BatchMatmul bm = c.batchMatmul();
     return bm != null && bm.pureMultiplication() ? "multiply" : "matmul";
+  }
+
+  /** A parsed and planned einsum; immutable, so cached and shared between calls and threads. */
+  private record Planned(EinsumSpec spec, Path path) {}
+
+  /** Most plans kept; the cache is emptied when it would grow beyond. */
+  static final int PLAN_CACHE_SIZE = 512;
+
+  private static final ConcurrentHashMap<String, Planned> PLANS = new ConcurrentHashMap<>();
+
+  /**
+   * The spec and path for these subscripts, shapes and planning options, from the cache when the
+   * same einsum was planned before (parsing and planning cost about as much as a small
+   * contraction: NumPy re-plans on every call, Tessera does not need to).
+   */
+  private static Planned planned(String subscripts, long[][] shapes, EinsumOptions options) {
+    // length-prefixed subscripts, then the shapes: no two calls share a key
+    StringBuilder k = new StringBuilder().append(Objects.requireNonNull(subscripts, "subscripts")
+        .length()).append(':').append(subscripts).append(shapes.length);
+    for (long[] sh : shapes) {
+      k.append(Arrays.toString(sh));
+    }
+    k.append(options.strategy()).append(' ').append(options.memoryLimit());
+    List<int[]> explicit = options.path();
+    if (explicit != null) {
+      for (int[] st : explicit) {
+        k.append(Arrays.toString(st));
+      }
+    }
+    String key = k.toString();
+    Planned p = PLANS.get(key);
+    if (p == null) {
+      EinsumSpec spec = EinsumSpec.parse(subscripts, shapes);
+      p = new Planned(spec, plan(spec, options));
+      for (io.tessera.linalg.einsum.Contraction c : p.path.steps()) {
+        c.batchMatmul(); // computed once, then shared
+      }
+      if (PLANS.size() >= PLAN_CACHE_SIZE) {
+        PLANS.clear();
+      }
+      PLANS.put(key, p);
+    }
+    return p;
   }
 
   private static Path plan(EinsumSpec spec, EinsumOptions options) {
@@ -426,7 +480,7 @@ public final class Einsum {
    * path is a single step over all operands, as NumPy's.
    */
   public static Path einsumPath(String subscripts, EinsumOptions options, NDArray... operands) {
-    return plan(EinsumSpec.parse(subscripts, shapes(operands)), options);
+    return planned(subscripts, shapes(operands), options).path;
   }
 
   private static long[][] shapes(NDArray[] operands) {

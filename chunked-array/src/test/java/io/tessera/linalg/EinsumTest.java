@@ -126,6 +126,48 @@ class EinsumTest extends ArrayTestBase {
   }
 
   @Test
+  void viewsOfReversedAndStridedOperands() {
+    try (NDArray a = range(4, 6);
+         NDArray r = a.get("::-1, 1::2");
+         NDArray t = Einsum.einsum("ij->ji", r);
+         NDArray rt = r.T()) {
+      assertTrue(t.sharesMemory(a));
+      assertArrayEquals(rt.strides(), t.strides());
+      assertArrayEquals(rt.toDoubleArray(), t.toDoubleArray());
+    }
+    try (NDArray a = range(5, 5);
+         NDArray r = a.get("::-1, ::-1");
+         NDArray d = Einsum.einsum("ii->i", r)) {
+      assertArrayEquals(new long[] {-48}, d.strides());
+      for (int i = 0; i < 5; i++) {
+        assertEquals(a.getDouble(4 - i, 4 - i), d.getDouble(i), 0);
+      }
+    }
+  }
+
+  @Test
+  void closedOperandsAreRefusedBeforeAnyWork() {
+    NDArray a = range(3, 3);
+    a.close();
+    assertThrows(io.tessera.errors.ClosedArrayException.class, () -> Einsum.einsum("ii", a));
+    assertThrows(io.tessera.errors.ClosedArrayException.class, () -> Einsum.einsum("ij->ji", a));
+  }
+
+  @Test
+  void plansAreCachedAndSharedBetweenCalls() {
+    try (NDArray a = range(6, 3); NDArray b = range(3, 7); NDArray c = range(7, 4)) {
+      Path p1 = Einsum.einsumPath("ij,jk,kl->il", OPT, a, b, c);
+      Path p2 = Einsum.einsumPath("ij,jk,kl->il", OPT, a, b, c);
+      assertSame(p1, p2);
+      try (NDArray c2 = range(7, 5)) {
+        assertNotSame(p1, Einsum.einsumPath("ij,jk,kl->il", OPT, a, b, c2));
+      }
+      assertNotSame(p1, Einsum.einsumPath("ij,jk,kl->il", OPT.optimize("optimal"), a, b, c));
+      assertNotSame(p1, Einsum.einsumPath("ij,jk,kl->il", OPT.memoryLimit(1), a, b, c));
+    }
+  }
+
+  @Test
   void tracesAndSumsReadTheOperandInPlace() {
     try (NDArray a = range(DType.FLOAT64, Order.F, 5, 5)) {
       long c = copies(() -> Einsum.einsum("ii", a));
@@ -455,6 +497,152 @@ class EinsumTest extends ArrayTestBase {
     assertEquals(10, o.memoryLimit());
     assertEquals(Strategy.OPTIMAL, d.optimize("optimal").strategy());
     assertTrue(o.toString().contains("optimize=greedy"), o.toString());
+  }
+
+  // ------------------------------------------------------------------ random einsums
+
+  /** The einsum by brute force over every label combination, in double (or long). */
+  private static double[] naive(String[] terms, String out, NDArray[] ops, long[] outShape) {
+    StringBuilder lb = new StringBuilder();
+    for (String t : terms) {
+      for (char ch : t.toCharArray()) {
+        if (lb.indexOf(String.valueOf(ch)) < 0) {
+          lb.append(ch);
+        }
+      }
+    }
+    String labels = lb.toString();
+    long[] size = new long[labels.length()];
+    java.util.Arrays.fill(size, 1);
+    for (int o = 0; o < ops.length; o++) {
+      for (int d = 0; d < terms[o].length(); d++) {
+        int l = labels.indexOf(terms[o].charAt(d));
+        size[l] = Math.max(size[l], ops[o].shape(d));
+      }
+    }
+    long outSize = 1;
+    for (long d : outShape) {
+      outSize *= d;
+    }
+    double[] res = new double[(int) outSize];
+    long total = 1;
+    for (long d : size) {
+      total *= d;
+    }
+    long[] idx = new long[labels.length()];
+    for (long it = 0; it < total; it++) {
+      long rem = it;
+      for (int l = labels.length() - 1; l >= 0; l--) {
+        idx[l] = rem % size[l];
+        rem /= size[l];
+      }
+      double p = 1;
+      for (int o = 0; o < ops.length; o++) {
+        long[] ix = new long[terms[o].length()];
+        for (int d = 0; d < ix.length; d++) {
+          ix[d] = ops[o].shape(d) == 1 ? 0 : idx[labels.indexOf(terms[o].charAt(d))];
+        }
+        p *= ops[o].getDouble(ix);
+      }
+      long flat = 0;
+      for (int d = 0; d < out.length(); d++) {
+        flat = flat * outShape[d] + (outShape[d] == 1 ? 0 : idx[labels.indexOf(out.charAt(d))]);
+      }
+      res[(int) flat] += p;
+    }
+    return res;
+  }
+
+  @Test
+  void randomEinsumsAgreeAcrossModesAndWithBruteForce() {
+    java.util.Random rnd = new java.util.Random(20261127);
+    String pool = "abcde";
+    for (int trial = 0; trial < 300; trial++) {
+      int nop = 1 + rnd.nextInt(4);
+      long[] labelSize = new long[pool.length()];
+      for (int l = 0; l < labelSize.length; l++) {
+        labelSize[l] = 1 + rnd.nextInt(4);
+      }
+      String[] terms = new String[nop];
+      java.util.List<NDArray> owned = new java.util.ArrayList<>();
+      try {
+        NDArray[] ops = new NDArray[nop];
+        StringBuilder used = new StringBuilder();
+        for (int o = 0; o < nop; o++) {
+          int nd = rnd.nextInt(4);
+          StringBuilder t = new StringBuilder();
+          long[] shape = new long[nd];
+          for (int d = 0; d < nd; d++) {
+            int l = rnd.nextInt(pool.length());
+            t.append(pool.charAt(l));
+            // sometimes a broadcasting 1 (not for a label repeated in this term)
+            boolean repeated = t.indexOf(String.valueOf(pool.charAt(l))) < d;
+            shape[d] = !repeated && rnd.nextInt(6) == 0 ? 1 : labelSize[l];
+            if (used.indexOf(String.valueOf(pool.charAt(l))) < 0) {
+              used.append(pool.charAt(l));
+            }
+          }
+          terms[o] = t.toString();
+          DType dt = trial % 3 == 0 ? DType.INT64 : DType.FLOAT64;
+          NDArray base = range(np, dt, rnd.nextBoolean() ? Order.C : Order.F, shape);
+          owned.add(base);
+          if (nd >= 2 && rnd.nextInt(3) == 0) {
+            int[] perm = new int[nd];
+            for (int d = 0; d < nd; d++) {
+              perm[d] = nd - 1 - d;
+            }
+            NDArray tr = base.transpose(perm);
+            owned.add(tr);
+            StringBuilder tt = new StringBuilder();
+            for (int d = 0; d < nd; d++) {
+              tt.append(terms[o].charAt(perm[d]));
+            }
+            terms[o] = tt.toString();
+            ops[o] = tr;
+          } else {
+            ops[o] = base;
+          }
+        }
+        // an explicit output: a random subset of the used labels, in random order
+        StringBuilder outB = new StringBuilder();
+        for (char ch : used.toString().toCharArray()) {
+          if (rnd.nextBoolean()) {
+            outB.insert(rnd.nextInt(outB.length() + 1), ch);
+          }
+        }
+        String out = outB.toString();
+        String subs = String.join(",", terms) + "->" + out;
+        NDArray ref = null;
+        double[] want = null;
+        for (EinsumOptions o : List.of(EinsumOptions.defaults(), OPT,
+            EinsumOptions.defaults().optimize("optimal"))) {
+          NDArray r;
+          try {
+            r = Einsum.einsum(subs, o, ops);
+          } catch (EinsumException e) {
+            // a label with sizes 1 and n in one term ("collapsing") and similar: all modes agree
+            assertThrows(EinsumException.class, () -> Einsum.einsum(subs, ops).close(), subs);
+            break;
+          }
+          owned.add(r);
+          if (want == null) {
+            want = naive(terms, out, ops, r.shape());
+            ref = r;
+          }
+          assertArrayEquals(ref.shape(), r.shape(), subs);
+          assertEquals(ref.dtype(), r.dtype(), subs);
+          double[] got = r.toDoubleArray();
+          for (int i = 0; i < got.length; i++) {
+            assertEquals(want[i], got[i], 1e-9 * Math.max(1, Math.abs(want[i])),
+                subs + " " + o + " element " + i + " " + Einsum.lastTrace());
+          }
+        }
+      } finally {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+          owned.get(i).close();
+        }
+      }
+    }
   }
 
   // ------------------------------------------------------------------ threads
