@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       label's stride is the sum of its dimensions' strides, so a repeated label walks the
  *       diagonal.
  *   <li><b>{@code optimize=False}</b> (the default, as NumPy's): NumPy's C einsum, one pass over
- *       the whole index space summing products ({@link EinsumLoop}): any number of operands,
+ *       the whole index space summing products ({@code EinsumLoop}): any number of operands,
  *       repeated labels, ellipsis, broadcasting; traces and sums ({@code "ii"}, {@code "ij->i"})
  *       read the operand in place; outer products ({@code "i,j,k->ijk"}) write each output
  *       element once, straight into the result, on several threads.
@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       planner's steps in order, each step's operands removed from the list (highest position
  *       first) and its result appended. A one-operand step is a view or a loop as above; a
  *       two-operand step is a batched matrix product on BLAS over strided views, or a
- *       broadcasting multiply when nothing is summed ({@link EinsumPair}); a step of three or
+ *       broadcasting multiply when nothing is summed ({@code EinsumPair}); a step of three or
  *       more operands runs in one pass.
  * </ul>
  *
@@ -73,10 +73,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code (k + nop)·eps/2·S} of the exact value. float16 results may also differ by one unit in
  * the last place from the final rounding. {@code EinsumGoldenTest} holds every case to this.
  *
- * <p><b>Ownership.</b> The result is a new array (or a view) the caller must close; with
- * {@code out}, the call returns {@code out} itself. Operands are never closed or modified.
- * Results of the one-pass loop and of multiplies are in C order; a two-operand step's result is a
- * transposed view of its (batch, rows, columns) product, as NumPy's.
+ * <p><b>Ownership and layout.</b> The result is a new array (or a view) the caller must close;
+ * with {@code out}, the call returns {@code out} itself. Operands are never closed or modified.
+ * Results of the one-pass loop and of multiplies are in C order; a matrix-product step writes a
+ * C-order result when its row labels and its column labels each form one block there, else it
+ * returns a transposed view of its (batch, rows, columns) product, as NumPy always does.
+ *
+ * <p><b>Plans</b> (parsed subscripts and contraction paths) are cached per subscripts, shapes and
+ * planning options (up to 512), so a repeated einsum does not pay for
+ * parsing and path search again.
  */
 public final class Einsum {
   private Einsum() {}

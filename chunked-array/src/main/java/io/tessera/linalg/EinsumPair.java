@@ -27,7 +27,8 @@ import java.util.List;
  *       that lets both operands' axes merge (the left's, if not both can). Each operand then is,
  *       per batch element, a strided 2-D view handed to the GEMM ({@link Contraction}) with a
  *       transpose flag, no copy; only an operand whose axes do not merge, or with no unit stride
- *       on either dimension, is gathered element by element (counted in {@link Einsum#COPIES}).
+ *       on either dimension, is gathered element by element (counted in {@link Einsum#COPIES}),
+ *       unless the product is small enough for {@link Contraction} to read it in place.
  *       The product is written straight into the result — {@code out}, or a new C-order array
  *       — when the row labels and the column labels each merge into one strided axis there (one
  *       GEMM per batch element, C or its transpose as the layout asks); otherwise into a fresh
@@ -312,14 +313,19 @@ final class EinsumPair {
     long[][] ac = group(a, la, con);
     long[][] br = group(b, lb, con);
     long[][] bc = group(b, lb, bk);
-    if (!isView(ar, ac, a.itemsize())) {
-      Einsum.COPIES.incrementAndGet();
-    }
-    if (!isView(br, bc, b.itemsize())) {
-      Einsum.COPIES.incrementAndGet();
-    }
     Contraction.Operand ao = operand(a, ar, ac);
     Contraction.Operand bo = operand(b, br, bc);
+    // small products are read in place by Contraction whatever the layout; larger ones gather
+    // an operand that is not a strided 2-D view
+    boolean small = ao.rows * bo.cols * ao.cols <= Contraction.smallLimit;
+    boolean viewA = small || isView(ar, ac, a.itemsize());
+    boolean viewB = small || isView(br, bc, b.itemsize());
+    if (!viewA) {
+      Einsum.COPIES.incrementAndGet();
+    }
+    if (!viewB) {
+      Einsum.COPIES.incrementAndGet();
+    }
     long[][] pr = group(prod, prodTerm, ak);
     long[][] pc = group(prod, prodTerm, bk);
     long m = ao.rows;
@@ -328,8 +334,7 @@ final class EinsumPair {
     long cs = pc[0].length == 0 ? 0 : pc[1][0];
     Contraction.Target to = new Contraction.Target(ct, prod.dataAddress(), m, n, rs, cs);
     Einsum.trace("gemm " + la + "," + lb + "->" + prodTerm + " batch=" + sizesOf(a, la, bat)
-        + " m=" + m + " n=" + n + " k=" + ao.cols + (isView(ar, ac, a.itemsize())
-            && isView(br, bc, b.itemsize()) ? " views" : " gathered"));
+        + " m=" + m + " n=" + n + " k=" + ao.cols + (viewA && viewB ? " views" : " gathered"));
     int nb = bat.length();
     if (nb == 0) {
       Contraction.begin();
