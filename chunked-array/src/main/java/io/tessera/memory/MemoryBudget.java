@@ -71,7 +71,12 @@ public final class MemoryBudget {
     if (p != null && !p.isBlank()) {
       return parseBytes(p);
     }
-    return physicalMemory();
+    return PhysicalMemory.BYTES;
+  }
+
+  /** The machine's memory, asked once (the platform bean reads /proc on every call). */
+  private static final class PhysicalMemory {
+    static final long BYTES = physicalMemory();
   }
 
   /** Sets the process-wide default (bytes, at least 0). */
