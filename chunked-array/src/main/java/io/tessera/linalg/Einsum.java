@@ -93,17 +93,26 @@ public final class Einsum {
    */
   static final AtomicLong COPIES = new AtomicLong();
 
-  private static final ThreadLocal<List<String>> TRACE = ThreadLocal.withInitial(ArrayList::new);
+  private static final ThreadLocal<List<Object[]>> TRACE = ThreadLocal.withInitial(ArrayList::new);
 
   /** What the last einsum on this thread did, one entry per kernel ("view", "loop", "gemm ..."). */
   static List<String> lastTrace() {
-    return List.copyOf(TRACE.get());
+    List<String> out = new ArrayList<>();
+    for (Object[] parts : TRACE.get()) {
+      StringBuilder sb = new StringBuilder();
+      for (Object p : parts) {
+        sb.append(p);
+      }
+      out.add(sb.toString());
+    }
+    return out;
   }
 
-  static void trace(String what) {
-    List<String> t = TRACE.get();
+  /** Records a kernel of the current call; the parts are joined only when a test asks. */
+  static void trace(Object... parts) {
+    List<Object[]> t = TRACE.get();
     if (t.size() < 256) {
-      t.add(what);
+      t.add(parts);
     }
   }
 
@@ -193,7 +202,7 @@ public final class Einsum {
     }
 
     if (!optimized) {
-      trace("loop " + spec.expression());
+      trace("loop ", spec.expression());
       return loop(ops, spec.inputs().toArray(new String[0]), spec.output(), last, out);
     }
     return execute(spec, steps, ops, dtype, out);
@@ -344,13 +353,13 @@ public final class Einsum {
             dest = null;
           }
           if (ops.length == 1 && dest == null && keepsAll(terms[0], result)) {
-            trace("view " + terms[0] + "->" + result);
+            trace("view ", terms[0], "->", result);
             r = singleView(ops[0], terms[0], result, c.resultShape());
           } else if (ops.length == 2) {
             r = EinsumPair.contract(ops[0], terms[0], ops[1], terms[1], result, ct,
                 dest != null && dest.dtype() == ct ? dest : null);
           } else {
-            trace("loop " + c.einsumString());
+            trace("loop ", c.einsumString());
             r = loop(ops, terms, result, ct, dest != null && dest.dtype() == ct ? dest : null);
           }
         } finally {

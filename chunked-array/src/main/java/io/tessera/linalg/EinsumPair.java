@@ -85,7 +85,7 @@ final class EinsumPair {
         }
       }
       if (con.length() == 0) {
-        Einsum.trace("multiply " + la + "," + lb + "->" + tr);
+        Einsum.trace("multiply ", la, ",", lb, "->", tr);
         return Einsum.loop(new NDArray[] {sa.view, sb.view}, new String[] {la, lb}, tr, ct, dest);
       }
       long m = sizes(sa, ak);
@@ -93,7 +93,7 @@ final class EinsumPair {
       long k = sizes(sa, con);
       long batch = sizes(sa, bat);
       if (batch > 1 && m * n * k < MIN_GEMM) {
-        Einsum.trace("loop " + la + "," + lb + "->" + tr);
+        Einsum.trace("loop ", la, ",", lb, "->", tr);
         return Einsum.loop(new NDArray[] {sa.view, sb.view}, new String[] {la, lb}, tr, ct, dest);
       }
       NDArray va = Einsum.exact(sa.view, ct, owned);
@@ -226,7 +226,7 @@ final class EinsumPair {
     for (int i = 0; i < kt.length(); i++) {
       shape[i] = size(s.view, s.term, kt.charAt(i));
     }
-    Einsum.trace("sum " + s.term + "->" + kt);
+    Einsum.trace("sum ", s.term, "->", kt);
     NDArray r = Creation.empty(s.view.allocator(), s.view.dtype(), shape, Order.C,
         Creation.DEFAULT_ALIGNMENT);
     owned.add(r);
@@ -248,18 +248,29 @@ final class EinsumPair {
 
   /** The labels in x's stride order, largest stride first (ties keep the given order). */
   private static String byStrides(NDArray x, String term, String labels) {
-    Character[] cs = new Character[labels.length()];
-    for (int i = 0; i < cs.length; i++) {
-      cs[i] = labels.charAt(i);
+    int n = labels.length();
+    if (n <= 1) {
+      return labels;
     }
+    char[] cs = labels.toCharArray();
+    long[] key = new long[n];
     long[] st = x.strides();
-    Arrays.sort(cs, (p, q) -> Long.compare(Math.abs(st[term.indexOf(q)]),
-        Math.abs(st[term.indexOf(p)])));
-    StringBuilder sb = new StringBuilder();
-    for (Character c : cs) {
-      sb.append(c.charValue());
+    for (int i = 0; i < n; i++) {
+      key[i] = Math.abs(st[term.indexOf(cs[i])]);
     }
-    return sb.toString();
+    for (int i = 1; i < n; i++) { // stable insertion sort, descending
+      char c = cs[i];
+      long k = key[i];
+      int j = i - 1;
+      while (j >= 0 && key[j] < k) {
+        cs[j + 1] = cs[j];
+        key[j + 1] = key[j];
+        j--;
+      }
+      cs[j + 1] = c;
+      key[j + 1] = k;
+    }
+    return new String(cs);
   }
 
   /** Whether x's axes for {@code labels}, in that order, collapse into one strided axis. */
@@ -333,8 +344,8 @@ final class EinsumPair {
     long rs = pr[0].length == 0 ? 0 : pr[1][0];
     long cs = pc[0].length == 0 ? 0 : pc[1][0];
     Contraction.Target to = new Contraction.Target(ct, prod.dataAddress(), m, n, rs, cs);
-    Einsum.trace("gemm " + la + "," + lb + "->" + prodTerm + " batch=" + sizesOf(a, la, bat)
-        + " m=" + m + " n=" + n + " k=" + ao.cols + (viewA && viewB ? " views" : " gathered"));
+    Einsum.trace("gemm ", la, ",", lb, "->", prodTerm, " batch=", sizesOf(a, la, bat), " m=", m,
+        " n=", n, " k=", ao.cols, viewA && viewB ? " views" : " gathered");
     int nb = bat.length();
     if (nb == 0) {
       Contraction.begin();
