@@ -38,8 +38,8 @@ import org.junit.jupiter.api.TestFactory;
  * broadcasting, every dtype family, mixed dtypes, dtype=/out=, memory limits, F-order, strided,
  * reversed and broadcast operands) replayed through {@link Einsum#einsum} with
  * {@code optimize=False}, {@code 'greedy'} and {@code 'optimal'}, three ways: on the active BLAS,
- * on netlib's pure-Java BLAS, and with 64-element GEMM staging plus every loop split into parts on
- * three threads.
+ * on netlib's pure-Java BLAS, and with every GEMM staged in 64-element blocks (no small-product
+ * shortcut) plus every loop split into parts on three threads.
  *
  * <p>Per case and mode: the result dtype and shape equal NumPy's; integer and bool results are bit
  * for bit NumPy's; float results agree per element to within {@code (k + nop + 1)·eps·S}, where
@@ -88,10 +88,12 @@ class EinsumGoldenTest extends ArrayTestBase {
       c.get("modes").fieldNames().forEachRemaining(mode -> modes.add(DynamicTest.dynamicTest(
           "optimize=" + mode, () -> {
             int oldLimit = Contraction.stageLimit;
+            long oldSmall = Contraction.smallLimit;
             long oldWork = EinsumLoop.parallelMinWork;
             Contraction.stageLimit = Math.min(oldLimit, stageLimit);
             if (threads > 0) {
               EinsumLoop.parallelMinWork = 1;
+              Contraction.smallLimit = 0; // every product staged (in 64-element blocks)
             }
             try {
               Runnable body = () -> runCase(c, mode);
@@ -107,6 +109,7 @@ class EinsumGoldenTest extends ArrayTestBase {
               }
             } finally {
               Contraction.stageLimit = oldLimit;
+              Contraction.smallLimit = oldSmall;
               EinsumLoop.parallelMinWork = oldWork;
             }
           })));
