@@ -33,21 +33,9 @@ final class Workloads {
     w.add(tiny());
     w.addAll(IoWorkloads.rows());
     w.addAll(LinalgWorkloads.rows());
-    addOptional(w, "io.tessera.bench.sbs.EinsumWorkloads", "einsumRows");
+    w.addAll(EinsumWorkloads.einsumRows());
     w.addAll(ChunkWorkloads.rows());
     return w;
-  }
-
-  /** Rows contributed by other files, registered when present. */
-  @SuppressWarnings("unchecked")
-  private static void addOptional(List<Workload> w, String cls, String method) {
-    try {
-      w.addAll((List<Workload>) Class.forName(cls).getDeclaredMethod(method).invoke(null));
-    } catch (ClassNotFoundException e) {
-      // not written yet
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(cls + "." + method, e);
-    }
   }
 
   private static String pyData(DType t, int n) {
