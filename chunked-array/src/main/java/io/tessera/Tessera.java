@@ -112,20 +112,19 @@ public final class Tessera {
   }
 
   public NDArray full(DType dtype, Order order, double value, long... shape) {
-    NDArray a = empty(dtype, order, shape);
-    try {
-      return a.fill(value);
-    } catch (RuntimeException e) {
-      a.close();
-      throw e;
-    }
+    return filled(empty(dtype, order, shape), a -> a.fill(value));
   }
 
   /** Filled with the integer {@code value}, which must fit the dtype (NumPy 2's rule). */
   public NDArray full(DType dtype, Order order, long value, long... shape) {
-    NDArray a = empty(dtype, order, shape);
+    return filled(empty(dtype, order, shape), a -> a.fill(value));
+  }
+
+  /** Runs {@code fill} on a new array, closing it if the fill fails (nothing leaks). */
+  private static NDArray filled(NDArray a, java.util.function.Consumer<NDArray> fill) {
     try {
-      return a.fill(value);
+      fill.accept(a);
+      return a;
     } catch (RuntimeException e) {
       a.close();
       throw e;
