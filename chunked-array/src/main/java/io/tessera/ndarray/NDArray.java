@@ -324,6 +324,10 @@ public final class NDArray implements AutoCloseable {
 
   /** Copies elements between same-shape, same-dtype arrays in the destination's memory order. */
   static void copyData(NDArray src, NDArray dst) {
+    if (io.tessera.iter.TransposeCopy.tryCopy(dst.layout.shape(), dst.dataAddress(),
+        dst.layout.strides(), src.dataAddress(), src.layout.strides(), dst.dtype.itemsize())) {
+      return;
+    }
     PairWalk.walk(dst.layout.shape(), dst.dataAddress(), dst.layout.strides(), src.dataAddress(),
         src.layout.strides(), CopyLoops.forItemsize(dst.dtype.itemsize()));
   }
