@@ -3,6 +3,7 @@ package io.tessera.linalg;
 import io.tessera.dtype.DType;
 import io.tessera.dtype.Float16;
 import io.tessera.memory.Raw;
+import io.tessera.ndarray.Elements;
 import io.tessera.ndarray.NDArray;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -710,36 +711,11 @@ final class Contraction {
     }
   }
 
-  /**
-   * The element as a double, exactly as NumPy's cast to float64 (float32 and float16 targets are
-   * only ever reached from types that convert exactly: NumPy's promotion never rounds twice).
-   */
+  /** The element as a double, exactly as NumPy's cast to float64 ({@link Elements#getDouble}). */
   static double readDouble(DType t, long a) {
-    switch (t) {
-      case BOOL: return Raw.getByte(a) != 0 ? 1 : 0;
-      case INT8: return Raw.getByte(a);
-      case INT16: return Raw.getShort(a);
-      case INT32: return Raw.getInt(a);
-      case INT64: return Raw.getLong(a);
-      case UINT8: return Raw.getByte(a) & 0xFF;
-      case UINT16: return Raw.getShort(a) & 0xFFFF;
-      case UINT32: return Raw.getInt(a) & 0xFFFF_FFFFL;
-      case UINT64: return unsignedToDouble(Raw.getLong(a));
-      case FLOAT16: return Float16.toFloat(Raw.getShort(a));
-      case FLOAT32: return Raw.getFloat(a);
-      case FLOAT64: return Raw.getDouble(a);
-      default: throw new AssertionError(t);
-    }
+    return Elements.getDouble(t, a);
   }
 
-  /** Correctly rounded uint64 → float64. */
-  static double unsignedToDouble(long v) {
-    if (v >= 0) {
-      return v;
-    }
-    // halve with the low bit sticky, convert (rounds once), double
-    return ((v >>> 1) | (v & 1)) * 2.0;
-  }
 
   /** An integer or bool element, sign- or zero-extended (bool as 0/1). */
   static long readLong(DType t, long a) {

@@ -3,6 +3,7 @@ package io.tessera.linalg;
 import io.tessera.dtype.DType;
 import io.tessera.dtype.Float16;
 import io.tessera.memory.Raw;
+import io.tessera.ndarray.Elements;
 import io.tessera.ndarray.NDArray;
 import io.tessera.parallel.Threads;
 import java.util.Arrays;
@@ -463,26 +464,9 @@ final class EinsumLoop {
     }
   }
 
-  /** An element as a double: exact for every dtype that casts safely to a float dtype. */
+  /** An element as a double ({@link Elements#getDouble}). */
   static double readDouble(DType t, long a) {
-    switch (t) {
-      case FLOAT64: return Raw.getDouble(a);
-      case FLOAT32: return Raw.getFloat(a);
-      case FLOAT16: return Float16.toDouble(Raw.getShort(a));
-      case BOOL: return Raw.getByte(a) != 0 ? 1 : 0;
-      case INT8: return Raw.getByte(a);
-      case INT16: return Raw.getShort(a);
-      case INT32: return Raw.getInt(a);
-      case INT64: return Raw.getLong(a);
-      case UINT8: return Raw.getByte(a) & 0xFF;
-      case UINT16: return Raw.getShort(a) & 0xFFFF;
-      case UINT32: return Raw.getInt(a) & 0xFFFF_FFFFL;
-      case UINT64: {
-        long v = Raw.getLong(a);
-        return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
-      }
-      default: throw new AssertionError(t);
-    }
+    return Elements.getDouble(t, a);
   }
 
   /** An integer or bool element, sign- or zero-extended to 64 bits (bool as 0/1). */

@@ -1,5 +1,6 @@
 package io.tessera.ndarray;
 
+import io.tessera.dtype.Convert;
 import io.tessera.dtype.DType;
 import io.tessera.dtype.Float16;
 import io.tessera.errors.CastingException;
@@ -7,12 +8,13 @@ import io.tessera.memory.Raw;
 
 /**
  * Reading and writing one element of a given dtype at an absolute address, with NumPy's scalar
- * assignment rules. For scalar access at the API boundary, not for loops.
+ * assignment rules. For scalar access and reference loops, not for hot kernels.
  */
-final class Elements {
+public final class Elements {
   private Elements() {}
 
-  static double getDouble(DType t, long a) {
+  /** The element at address {@code a} as a double, exactly as NumPy's cast to float64. */
+  public static double getDouble(DType t, long a) {
     switch (t) {
       case BOOL: return Raw.getByte(a) != 0 ? 1 : 0;
       case INT8: return Raw.getByte(a);
@@ -22,7 +24,7 @@ final class Elements {
       case UINT8: return Raw.getByte(a) & 0xFF;
       case UINT16: return Raw.getShort(a) & 0xFFFF;
       case UINT32: return Raw.getInt(a) & 0xFFFF_FFFFL;
-      case UINT64: return unsignedToDouble(Raw.getLong(a));
+      case UINT64: return Convert.uint64ToDouble(Raw.getLong(a));
       case FLOAT16: return Float16.toDouble(Raw.getShort(a));
       case FLOAT32: return Raw.getFloat(a);
       case FLOAT64: return Raw.getDouble(a);
@@ -91,21 +93,13 @@ final class Elements {
       Raw.putLong(a, bits);
     } else if (bits < 0) {
       if (t.isFloat()) {
-        setDouble(t, a, unsignedToDouble(bits));
+        setDouble(t, a, Convert.uint64ToDouble(bits));
       } else {
         throw outOfBounds(t, Long.toUnsignedString(bits));
       }
     } else {
       setLong(t, a, bits);
     }
-  }
-
-  static double unsignedToDouble(long bits) {
-    if (bits >= 0) {
-      return bits;
-    }
-    // halve with sticky bit so the final rounding is the correct one
-    return ((double) ((bits >>> 1) | (bits & 1))) * 2.0;
   }
 
   private static long checkRange(DType t, long v, long lo, long hi) {
