@@ -673,6 +673,25 @@ public final class DistributedArray implements AutoCloseable {
         + (closed ? ", closed" : "") + ")";
   }
 
+  // ================================================================== for operators of this package
+
+  /**
+   * Internal: a distributed array over blocks that another operator of this package built
+   * (linear algebra, rechunk, slicing), laid out as the class comment
+   * says, keeping {@code own} and the parents' driver-side resources alive.
+   */
+  static DistributedArray derived(JavaSparkContext sc, DType dtype, Chunks chunks,
+      int numPartitions, JavaPairRDD<BlockIndex, NDArray> blocks, Plan plan, String label,
+      List<? extends AutoCloseable> own, List<DistributedArray> parents) {
+    return new DistributedArray(sc, dtype, new BlockGrid(chunks), numPartitions, blocks, plan,
+        label, own, parents);
+  }
+
+  /** Internal: this array's plan node, for operators of this package. */
+  Plan plan() {
+    return plan;
+  }
+
   // ================================================================== helpers
 
   private static int defaultPartitions(JavaSparkContext sc, Chunks chunks) {
