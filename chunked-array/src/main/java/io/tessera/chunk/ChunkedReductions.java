@@ -29,6 +29,12 @@ import java.math.BigInteger;
  *
  * <p>Blocks are produced in parallel ({@link Threads}); each task keeps one accumulator (about
  * 600 bytes) and one block at a time.
+ *
+ * <p><b>Axis reductions</b> ({@code sum, prod, min, max, mean, var, std, any, all, argmin,
+ * argmax} over one axis, several axes or all, with keepdims) run an {@link AxisReduction} plan:
+ * per block a partial over the block's tile of the result, partials combined in a fixed tree per
+ * tile, results written into one new {@link NDArray}. Float sums, means and variances are exact
+ * before one final rounding ({@link ExactSums}), so their bits do not depend on the grid.
  */
 public final class ChunkedReductions {
   private ChunkedReductions() {}
@@ -84,6 +90,233 @@ public final class ChunkedReductions {
   /** {@code np.max(a)}. */
   public static NDArray max(Tessera np, ChunkedArray a) {
     return extreme(np, a, Ufunc.MAXIMUM);
+  }
+
+  // ================================================================ axis reductions
+
+  /**
+   * {@code np.sum(a, axis=axes, keepdims=keepdims)}: axes null for every axis. The result is a new
+   * C-order {@link NDArray} from {@code np} (the kept axes are small next to the input; the caller
+   * closes it). Float sums are exact and rounded once: the same bits on every grid. See {@link
+   * AxisReduction} for the rules of every reduction.
+   */
+  public static NDArray sum(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.SUM, axes, keepdims, 0);
+  }
+
+  /** {@code np.prod(a, axis=axes, keepdims=)}: integers wrap as NumPy's. */
+  public static NDArray prod(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.PROD, axes, keepdims, 0);
+  }
+
+  /** {@code np.prod(a)}. */
+  public static NDArray prod(Tessera np, ChunkedArray a) {
+    return prod(np, a, null, false);
+  }
+
+  /** {@code np.min(a, axis=axes, keepdims=)}: NaN propagates. */
+  public static NDArray min(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.MIN, axes, keepdims, 0);
+  }
+
+  /** {@code np.max(a, axis=axes, keepdims=)}: NaN propagates. */
+  public static NDArray max(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.MAX, axes, keepdims, 0);
+  }
+
+  /** {@code np.mean(a, axis=axes, keepdims=)}: exact sum rounded once, over the count. */
+  public static NDArray mean(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.MEAN, axes, keepdims, 0);
+  }
+
+  /**
+   * {@code np.var(a, axis=axes, keepdims=, ddof=)}: two passes over the blocks (means, then exact
+   * sums of squared deviations); {@link ChunkedArray#persist} a lazy array first if producing its
+   * blocks twice is expensive.
+   */
+  public static NDArray var(Tessera np, ChunkedArray a, int[] axes, boolean keepdims,
+      double ddof) {
+    return reduce(np, a, AxisReduction.Op.VAR, axes, keepdims, ddof);
+  }
+
+  /** {@code np.var(a)}. */
+  public static NDArray var(Tessera np, ChunkedArray a) {
+    return var(np, a, null, false, 0);
+  }
+
+  /** {@code np.std(a, axis=axes, keepdims=, ddof=)}: the square root of {@link #var}. */
+  public static NDArray std(Tessera np, ChunkedArray a, int[] axes, boolean keepdims,
+      double ddof) {
+    return reduce(np, a, AxisReduction.Op.STD, axes, keepdims, ddof);
+  }
+
+  /** {@code np.std(a)}. */
+  public static NDArray std(Tessera np, ChunkedArray a) {
+    return std(np, a, null, false, 0);
+  }
+
+  /** {@code np.any(a, axis=axes, keepdims=)}: bool. */
+  public static NDArray any(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.ANY, axes, keepdims, 0);
+  }
+
+  /** {@code np.any(a)}. */
+  public static NDArray any(Tessera np, ChunkedArray a) {
+    return any(np, a, null, false);
+  }
+
+  /** {@code np.all(a, axis=axes, keepdims=)}: bool. */
+  public static NDArray all(Tessera np, ChunkedArray a, int[] axes, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.ALL, axes, keepdims, 0);
+  }
+
+  /** {@code np.all(a)}. */
+  public static NDArray all(Tessera np, ChunkedArray a) {
+    return all(np, a, null, false);
+  }
+
+  /**
+   * {@code np.argmin(a, axis=axis, keepdims=)}: axis null for the index into the C-order
+   * flattening; int64; the first occurrence wins, a NaN counting as the minimum.
+   */
+  public static NDArray argmin(Tessera np, ChunkedArray a, Integer axis, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.ARGMIN, axis == null ? null : new int[] {axis},
+        keepdims, 0);
+  }
+
+  /** {@code np.argmin(a)}. */
+  public static NDArray argmin(Tessera np, ChunkedArray a) {
+    return argmin(np, a, null, false);
+  }
+
+  /** {@code np.argmax(a, axis=axis, keepdims=)}; see {@link #argmin}. */
+  public static NDArray argmax(Tessera np, ChunkedArray a, Integer axis, boolean keepdims) {
+    return reduce(np, a, AxisReduction.Op.ARGMAX, axis == null ? null : new int[] {axis},
+        keepdims, 0);
+  }
+
+  /** {@code np.argmax(a)}. */
+  public static NDArray argmax(Tessera np, ChunkedArray a) {
+    return argmax(np, a, null, false);
+  }
+
+  private static NDArray reduce(Tessera np, ChunkedArray a, AxisReduction.Op op, int[] axes,
+      boolean keepdims, double ddof) {
+    return reduce(np, a, AxisReduction.of(op, a.shape(), a.dtype(), axes, keepdims, ddof));
+  }
+
+  /**
+   * Runs a planned reduction over the blocks of {@code a}: for each tile of the result (a block
+   * of the kept axes), the partials of the blocks along the reduced axes, combined in the fixed
+   * {@link TreeReduce} order by their index along the reduced axes, then finished into the
+   * result. Blocks are produced on up to {@link Threads#current()} threads; the result does not
+   * depend on their number. Refused before anything is allocated when the result, the partials
+   * in flight and the blocks being produced exceed the {@link io.tessera.memory.MemoryBudget}.
+   */
+  public static NDArray reduce(Tessera np, ChunkedArray a, AxisReduction plan) {
+    String name = plan.op().numpyName();
+    if (!a.isOpen()) {
+      throw new io.tessera.errors.ClosedArrayException(name, name + ": chunked array "
+          + io.tessera.shape.Shapes.format(a.shape()) + " " + a.dtype() + " is closed");
+    }
+    if (!java.util.Arrays.equals(plan.inputShape(), a.shape()) || plan.inputType() != a.dtype()) {
+      throw new io.tessera.errors.ShapeException(name, name + ": the plan is for "
+          + io.tessera.shape.Shapes.format(plan.inputShape()) + " " + plan.inputType()
+          + ", the array is " + io.tessera.shape.Shapes.format(a.shape()) + " " + a.dtype());
+    }
+    Chunks c = a.chunks();
+    boolean[] red = plan.reducedAxes();
+    int nd = red.length;
+    long[] nb = c.numBlocks();
+    long tiles = 1;
+    long along = 1;
+    long maxTile = 1;
+    for (int d = 0; d < nd; d++) {
+      if (red[d]) {
+        along *= nb[d];
+      } else {
+        tiles *= nb[d];
+        long mx = 0;
+        for (long len : c.chunks(d)) {
+          mx = Math.max(mx, len);
+        }
+        maxTile *= mx;
+      }
+    }
+    if (tiles * along > Integer.MAX_VALUE) {
+      throw new TesseraException(name, name + ": too many blocks " + tiles * along);
+    }
+    int threads = Math.max(1, Math.min(Threads.current(), (int) (tiles * along)));
+    long need = plan.peakBytes(a.peakBytes(), maxTile, threads);
+    io.tessera.memory.MemoryBudget.check(name, plan.toString(), new String[] {"x"},
+        new long[][] {a.shape()}, plan.resultType(), need,
+        "rechunk the kept axes into smaller blocks or reduce fewer axes at a time");
+    NDArray res = plan.newResult(np);
+    try {
+      double[] centers = null;
+      if (plan.passes() == 2) {
+        long kept = io.tessera.shape.Shapes.size(plan.keptShape());
+        centers = new double[(int) kept];
+        runPass(np, a, plan, red, nb, (int) tiles, (int) along, null, centers, null);
+      }
+      runPass(np, a, plan, red, nb, (int) tiles, (int) along, centers, null, res);
+      return res;
+    } catch (RuntimeException e) {
+      res.close();
+      throw e;
+    }
+  }
+
+  /** One tile's running tree of partials; finished and dropped when its last block arrives. */
+  private static final class Tile {
+    TreeReduce.Accumulator<AxisReduction.Partial> acc;
+  }
+
+  private static void runPass(Tessera np, ChunkedArray a, AxisReduction plan, boolean[] red,
+      long[] nb, int tiles, int along, double[] centersIn, double[] centersOut, NDArray res) {
+    int nd = red.length;
+    Tile[] tl = new Tile[tiles];
+    for (int t = 0; t < tiles; t++) {
+      tl[t] = new Tile();
+      tl[t].acc = new TreeReduce.Accumulator<>(plan::combine);
+    }
+    Threads.forEachPart(tiles * along, p -> {
+      int t = p / along;
+      int j = p % along;
+      long[] idx = new long[nd];
+      long tr = t;
+      long jr = j;
+      for (int d = nd - 1; d >= 0; d--) {
+        if (red[d]) {
+          idx[d] = jr % nb[d];
+          jr /= nb[d];
+        } else {
+          idx[d] = tr % nb[d];
+          tr /= nb[d];
+        }
+      }
+      long[] off = a.chunks().blockOffsets(idx);
+      AxisReduction.Partial part;
+      try (NDArray b = a.block(np, idx)) {
+        part = centersIn == null ? plan.partial(b, off) : plan.deviations(b, off, centersIn);
+      }
+      AxisReduction.Partial done = null;
+      Tile tile = tl[t];
+      synchronized (tile) {
+        tile.acc.add(j, part);
+        if (tile.acc.count() == along) {
+          done = tile.acc.result();
+          tile.acc = null;
+        }
+      }
+      if (done != null) {
+        if (centersOut != null) {
+          plan.centers(done, centersOut);
+        } else {
+          plan.finish(done, res);
+        }
+      }
+    });
   }
 
   private static NDArray extreme(Tessera np, ChunkedArray a, Ufunc op) {
@@ -145,7 +378,8 @@ public final class ChunkedReductions {
    * digits (carry-save), normalized every 2^28 additions so no digit overflows; plus counts of
    * NaN and infinities.
    */
-  static final class ExactSum {
+  static final class ExactSum implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     static final int DIGITS = 70;
     final long[] digit = new long[DIGITS];
     long pending;
