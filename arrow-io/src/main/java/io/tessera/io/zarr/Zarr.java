@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p><b>What is written</b> ({@link ZarrMetadata}): {@code .zarray} ({@code zarr_format} 2,
- * shape, chunks, dtype as NumPy's type string, order C (or F), fill_value, compressor null or
- * zlib, filters null, dimension_separator "."), {@code .zattrs} when there are attributes, and one
+ * shape, chunks, dtype as NumPy's type string, order C (or F), fill_value, compressor null,
+ * zlib or gzip, filters null, dimension_separator "."), {@code .zattrs} when there are attributes, and one
  * key per chunk ({@code "i.j.k"}), edge chunks stored full-size and padded with the fill value.
  * Zarr's grid is regular, so a chunked array whose chunks are not (e.g. {@code ((3, 2, 3),)}) is
  * refused before anything is written ({@link Fault#IRREGULAR_CHUNKS}, suggesting a rechunk).
@@ -68,7 +68,25 @@ public final class Zarr {
       Tessera np) {
     Objects.requireNonNull(options, "options");
     ZarrMetadata meta = metadataFor(array.chunks(), array.dtype(), options, store.location());
-    create(store, meta, options.attributes(), options.overwrite());
+    write(array, store, meta, options.attributes(), options.overwrite(), np);
+    return meta;
+  }
+
+  /**
+   * Writes {@code array} with the given metadata (any order, byte order, separator, codec and
+   * fill value): the array's chunks must be {@code meta.grid()} and its dtype {@code
+   * meta.dtype()}.
+   *
+   * @throws ZarrException {@link Fault#MISMATCH} before anything is written if they are not
+   */
+  public static void write(ChunkedArray array, ZarrStore store, ZarrMetadata meta,
+      Map<String, Object> attributes, boolean overwrite, Tessera np) {
+    if (!array.chunks().equals(meta.grid()) || array.dtype() != meta.dtype()) {
+      throw new ZarrException("zarr.write", store.location(), null, Fault.MISMATCH, "a "
+          + array.dtype() + " array in chunks " + array.chunks() + " for the grid "
+          + meta.grid() + " of " + meta);
+    }
+    create(store, meta, attributes, overwrite);
     Iterator<Block> it = array.iterator(np);
     while (it.hasNext()) {
       try (Block b = it.next()) {
@@ -77,7 +95,6 @@ public final class Zarr {
         }
       }
     }
-    return meta;
   }
 
   /**
@@ -101,8 +118,7 @@ public final class Zarr {
       String store) {
     ZarrFillValue fill;
     try {
-      fill = options.fillValue() == null ? ZarrFillValue.of(dtype, 0L)
-          : ZarrFillValue.of(dtype, options.fillValue());
+      fill = ZarrFillValue.of(dtype, options.fillValue() == null ? 0L : options.fillValue());
     } catch (IllegalArgumentException e) {
       throw new ZarrException("zarr.write", store, null, Fault.MISMATCH, e.getMessage(), e);
     }

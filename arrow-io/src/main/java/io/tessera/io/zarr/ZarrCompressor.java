@@ -25,11 +25,16 @@ public record ZarrCompressor(String id, int level) {
   public ZarrCompressor {
     if (id != null && !id.equals("zlib") && !id.equals("gzip")) {
       throw new IllegalArgumentException("compressor '" + id + "': Tessera writes and reads "
-          + "zlib, reads gzip");
+          + "zlib and gzip");
     }
     if (id != null && (level < 0 || level > 9)) {
       throw new IllegalArgumentException("compression level " + level + " (must be 0..9)");
     }
+  }
+
+  /** numcodecs {@code GZip(level)}. */
+  public static ZarrCompressor gzip(int level) {
+    return new ZarrCompressor("gzip", level);
   }
 
   /** numcodecs {@code Zlib(level)}. */
@@ -58,7 +63,17 @@ public record ZarrCompressor(String id, int level) {
       return raw;
     }
     if (id.equals("gzip")) {
-      throw new UnsupportedOperationException("Tessera reads gzip chunks but writes zlib");
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length / 4));
+      try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 64 << 10) {
+        {
+          def.setLevel(level);
+        }
+      }) {
+        gz.write(raw);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("byte arrays do not do I/O", e);
+      }
+      return out.toByteArray();
     }
     Deflater d = new Deflater(level);
     try {

@@ -59,6 +59,22 @@ public final class ZarrFillValue {
     }
   }
 
+  /**
+   * {@code value} for {@code dtype}: a Double or Float as {@link #of(DType, double)}, a Long,
+   * Integer, Short, Byte or {@link BigInteger} as an integer (range-checked; converted for float
+   * dtypes).
+   */
+  public static ZarrFillValue of(DType dtype, Number value) {
+    Objects.requireNonNull(value, "value");
+    if (value instanceof Double || value instanceof Float) {
+      return of(dtype, value.doubleValue());
+    }
+    if (value instanceof BigInteger b) {
+      return dtype.isFloat() ? of(dtype, b.doubleValue()) : integer(dtype, b);
+    }
+    return of(dtype, value.longValue());
+  }
+
   /** The integer {@code value} for an integer or bool dtype (range-checked). */
   public static ZarrFillValue of(DType dtype, long value) {
     if (dtype.isFloat()) {

@@ -386,7 +386,7 @@ public final class ZarrMetadata {
     }
     if (!id.equals("zlib") && !id.equals("gzip")) {
       throw new ZarrException("zarr.open", store, ZARRAY, Fault.UNSUPPORTED, "compressor \"" + id
-          + "\" (Tessera reads zlib and gzip, writes zlib)");
+          + "\" (Tessera reads and writes zlib and gzip)");
     }
     Object lv = cm.containsKey("level") ? cm.get("level") : BigInteger.ONE;
     if (!(lv instanceof BigInteger l) || l.signum() < 0 || l.intValue() > 9 || l.bitLength() > 8) {

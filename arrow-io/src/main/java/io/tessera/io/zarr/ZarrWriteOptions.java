@@ -10,8 +10,10 @@ import java.util.Objects;
  * How {@link Zarr#write} stores an array.
  *
  * @param compressor {@link ZarrCompressor#NONE} (default) or {@link ZarrCompressor#zlib(int)}
- * @param fillValue the fill value as a double (converted to the dtype: must be integral for
- *     integer types, 0 or 1 for bool), or null for the default 0 (zarr-python's default)
+ * @param fillValue the fill value: a {@link Double} (or Float) is converted to the dtype (rounded
+ *     for float32/float16; integral and in range for integer types, 0 or 1 for bool), a {@link
+ *     Long}, Integer or {@link java.math.BigInteger} must be in the dtype's range; null for the
+ *     default 0 (zarr-python's default)
  * @param order the element order inside chunks: {@link Order#C} (default) or {@link Order#F}
  * @param byteOrder the stored byte order (little-endian by default; big-endian writes {@code '>'}
  *     dtypes)
@@ -20,7 +22,7 @@ import java.util.Objects;
  * @param overwrite replace an array already in the store (its metadata and chunk keys are
  *     deleted first); otherwise an existing array is an error
  */
-public record ZarrWriteOptions(ZarrCompressor compressor, Double fillValue, Order order,
+public record ZarrWriteOptions(ZarrCompressor compressor, Number fillValue, Order order,
     ByteOrder byteOrder, Map<String, Object> attributes, boolean overwrite) {
   public ZarrWriteOptions {
     Objects.requireNonNull(compressor, "compressor");
@@ -43,7 +45,7 @@ public record ZarrWriteOptions(ZarrCompressor compressor, Double fillValue, Orde
     return new ZarrWriteOptions(c, fillValue, order, byteOrder, attributes, overwrite);
   }
 
-  public ZarrWriteOptions withFillValue(Double f) {
+  public ZarrWriteOptions withFillValue(Number f) {
     return new ZarrWriteOptions(compressor, f, order, byteOrder, attributes, overwrite);
   }
 

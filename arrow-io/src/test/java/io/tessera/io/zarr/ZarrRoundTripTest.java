@@ -151,7 +151,7 @@ class ZarrRoundTripTest extends ArrayTestBase {
   void edgeChunksArePaddedWithTheFillValue() throws Exception {
     LocalZarrStore store = LocalZarrStore.of(dir.resolve("pad"));
     try (NDArray a = np.arange(5)) {
-      Zarr.write(a, store, new long[] {4}, ZarrWriteOptions.defaults().withFillValue(-7.0));
+      Zarr.write(a, store, new long[] {4}, ZarrWriteOptions.defaults().withFillValue(-7L));
       byte[] edge = store.read("1");
       assertEquals(32, edge.length);
       java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(edge).order(ByteOrder.LITTLE_ENDIAN);
