@@ -1,0 +1,405 @@
+package io.tessera.it.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.Tessera;
+import io.tessera.chunk.ChunkedArray;
+import io.tessera.chunk.ChunkedReductions;
+import io.tessera.chunk.Chunks;
+import io.tessera.dtype.DType;
+import io.tessera.io.npy.NpyReader;
+import io.tessera.ndarray.NDArray;
+import io.tessera.spark.DistributedArray;
+import io.tessera.spark.ResultTooLargeException;
+import io.tessera.spark.Scalar;
+import io.tessera.spark.kryo.RawIO;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The spark-connector on a real multi-JVM cluster ({@link SparkCluster}: two executor JVMs, one
+ * core each), with Kryo and {@code spark.kryo.registrationRequired=true}. Every result is compared
+ * bit for bit with the local engine and with NumPy goldens ({@code golden/spark/*.npy}, written
+ * by {@code integration-tests/src/test/python/gen_spark_goldens.py}); every test checks that its
+ * Tessera jobs ran tasks on both executors, and afterwards that no executor holds Tessera memory.
+ */
+@ExtendWith(SparkCluster.Extension.class)
+class SparkClusterTest {
+  private static final long[] SHAPE = {60, 50};
+  private static final Chunks GRID = Chunks.regular(SHAPE, 16, 16); // 4 x 4 blocks
+  /** Relative error bound of the documented sum (pairwise per block, then a tree) vs exact. */
+  private static final double SUM_BOUND_EPS = 32 * 0x1.0p-53;
+
+  private static JavaSparkContext sc;
+  private static JobLog log;
+
+  private BufferAllocator alloc;
+  private Tessera np;
+  private int jobsBefore;
+
+  @BeforeAll
+  static void cluster() {
+    sc = SparkCluster.get().context();
+    log = JobLog.on(sc);
+  }
+
+  @AfterAll
+  static void unregister() {
+    if (log != null) {
+      log.remove();
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    alloc = new RootAllocator();
+    np = Tessera.using(alloc);
+    jobsBefore = log.settle().jobCount();
+  }
+
+  @AfterEach
+  void checkMemory() {
+    long leaked = alloc.getAllocatedMemory();
+    alloc.close();
+    assertEquals(0, leaked, "driver arrays not closed");
+    List<OnExecutors.Probe> probes = OnExecutors.probe(sc, 6, 20);
+    for (OnExecutors.Probe p : probes) {
+      assertEquals(0, p.allocatedBytes(), "Tessera memory still allocated on executor " + p);
+      assertEquals(0, p.leakedTasks(), "tasks ended with untracked memory on executor " + p);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private NDArray golden(String name) {
+    try {
+      Path p = Path.of(SparkClusterTest.class.getResource("/golden/spark/" + name + ".npy").toURI());
+      return NpyReader.read(p, alloc);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read golden " + name, e);
+    }
+  }
+
+  private static void assertSameBits(NDArray expect, NDArray got, String what) {
+    assertEquals(expect.dtype(), got.dtype(), what + ": dtype");
+    assertArrayEquals(expect.shape(), got.shape(), what + ": shape");
+    assertArrayEquals(RawIO.toBytes(expect), RawIO.toBytes(got), what + ": bits");
+  }
+
+  private static void assertSameBits(NDArray expect0d, Scalar got, String what) {
+    assertEquals(expect0d.dtype(), got.dtype(), what + ": dtype");
+    long e = expect0d.dtype().isFloat() ? Double.doubleToRawLongBits(expect0d.getDouble())
+        : expect0d.getLong();
+    assertEquals(e, got.bits(), what + ": bits (expected " + expect0d.getDouble() + ", got "
+        + got + ")");
+  }
+
+  /** The Tessera jobs of this test so far (the probe jobs excluded) ran on every executor. */
+  private List<JobLog.Job> assertJobsUsedBothExecutors() {
+    List<JobLog.Job> jobs = log.settle().jobsSince(jobsBefore);
+    assertFalse(jobs.isEmpty(), "no job ran");
+    Set<String> used = new TreeSet<>();
+    for (JobLog.Job j : jobs) {
+      used.addAll(log.executorsOf(j));
+    }
+    assertTrue(used.size() >= SparkCluster.EXECUTORS, "tasks ran on executors " + used
+        + " only, want " + SparkCluster.EXECUTORS + " executor JVMs");
+    assertFalse(used.contains("driver"), "a task ran in the driver: " + used);
+    return jobs;
+  }
+
+  // ------------------------------------------------------------------ separate JVMs
+
+  @Test
+  void tasksRunInSeparateExecutorJvms() {
+    long driver = ProcessHandle.current().pid();
+    Chunks chunks = Chunks.regular(new long[] {8, 3}, 1, 3); // 8 blocks
+    try (DistributedArray pids = DistributedArray.generate(sc, chunks, DType.INT64,
+            new OnExecutors.PidGenerator(150), 8);
+        NDArray local = pids.toLocal(np)) {
+      Set<Long> seen = new HashSet<>();
+      for (long i = 0; i < 8; i++) {
+        seen.add(local.getLong(i, 0));
+        assertEquals(local.getLong(i, 0), local.getLong(i, 2), "one block, one JVM");
+      }
+      assertTrue(seen.size() >= 2, "blocks made in JVMs " + seen + ": want two executor JVMs");
+      assertFalse(seen.contains(driver), "a block was made in the driver JVM " + driver);
+      for (long pid : seen) {
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            "executor JVM " + pid + " is not a live process of this machine");
+      }
+    }
+    assertJobsUsedBothExecutors();
+    List<OnExecutors.Probe> probes = OnExecutors.probe(sc, 8, 100);
+    Set<String> ids = probes.stream().map(OnExecutors.Probe::executorId)
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<Long> jvms = probes.stream().map(OnExecutors.Probe::pid).collect(Collectors.toSet());
+    assertEquals(ids.size(), jvms.size(), "one JVM per executor id: " + probes);
+    assertFalse(jvms.contains(driver));
+  }
+
+  // ------------------------------------------------------------------ elementwise
+
+  @Test
+  void broadcastLocalOperandMatchesNumPyAndTheLocalEngine() {
+    try (NDArray x = golden("x");
+        NDArray row = golden("row");
+        NDArray expect = golden("x_mul_row_add_1p5");
+        NDArray localMul = x.mul(row);
+        NDArray local = localMul.add(1.5);
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 4);
+        DistributedArray prod = dx.multiply(row);
+        DistributedArray z = prod.add(1.5);
+        NDArray got = z.toLocal(np)) {
+      assertSameBits(expect, local, "local engine x * row + 1.5");
+      assertSameBits(expect, got, "cluster x * row + 1.5");
+      String plan = z.explainString();
+      assertTrue(plan.contains("local float64(50,) (400 B) BROADCAST once"), plan);
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  @Test
+  void zipOfAlignedArraysRunsWithoutShuffle() {
+    try (NDArray x = golden("x");
+        NDArray y = golden("y");
+        NDArray k = golden("k");
+        NDArray expect = golden("x_add_y");
+        NDArray expectMixed = golden("k_add_x");
+        NDArray local = x.add(y);
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 4);
+        DistributedArray dy = DistributedArray.fromLocal(sc, y, GRID, 4);
+        DistributedArray dk = DistributedArray.fromLocal(sc, k, GRID, 4);
+        DistributedArray z = dx.add(dy);
+        DistributedArray mixed = dk.add(dx);
+        NDArray got = z.toLocal(np);
+        NDArray gotMixed = mixed.toLocal(np)) {
+      assertSameBits(expect, local, "local engine x + y");
+      assertSameBits(expect, got, "cluster x + y");
+      assertSameBits(expectMixed, gotMixed, "cluster int32 + float64");
+      assertTrue(z.explainString().contains("zipped partition by partition, no shuffle"),
+          z.explainString());
+    }
+    for (JobLog.Job j : assertJobsUsedBothExecutors()) {
+      assertEquals(1, j.stageIds().size(), "a zip is one stage: " + j);
+    }
+  }
+
+  @Test
+  void misalignedPartitionsAreShuffled() {
+    try (NDArray x = golden("x");
+        NDArray y = golden("y");
+        NDArray col = golden("col");
+        NDArray expect = golden("x_sub_y_mul_col");
+        NDArray localSub = x.sub(y);
+        NDArray local = localSub.mul(col);
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 4);
+        DistributedArray dy = DistributedArray.fromLocal(sc, y, GRID, 3);
+        DistributedArray diff = dx.subtract(dy);
+        DistributedArray z = diff.multiply(col);
+        NDArray got = z.toLocal(np)) {
+      assertSameBits(expect, local, "local engine (x - y) * col");
+      assertSameBits(expect, got, "cluster (x - y) * col");
+      String plan = z.explainString();
+      assertTrue(plan.contains("SHUFFLED from 3 to 4 partitions"), plan);
+      assertTrue(plan.contains("local float64(60, 1) (480 B) BROADCAST once"), plan);
+    }
+    List<JobLog.Job> jobs = assertJobsUsedBothExecutors();
+    assertTrue(jobs.stream().anyMatch(j -> j.stageIds().size() == 2),
+        "the shuffle adds a stage: " + jobs);
+  }
+
+  // ------------------------------------------------------------------ reductions
+
+  @Test
+  void reductionsMatchNumPyWhateverThePartitioning() {
+    try (NDArray x = golden("x");
+        NDArray k = golden("k");
+        NDArray treeSum = golden("tree_sum_x");
+        NDArray treeMean = golden("tree_mean_x");
+        NDArray fsum = golden("fsum_x");
+        NDArray absSum = golden("abs_sum_x");
+        NDArray min = golden("min_x");
+        NDArray max = golden("max_x");
+        NDArray sumK = golden("sum_k");
+        ChunkedArray cx = ChunkedArray.fromArray(x, GRID);
+        NDArray localExact = ChunkedReductions.sum(np, cx);
+        NDArray localMin = ChunkedReductions.min(np, cx);
+        NDArray localMax = ChunkedReductions.max(np, cx)) {
+      // the local engine: exact chunked sum (= math.fsum), and the same tree as the connector's
+      assertEquals(fsum.getDouble(), localExact.getDouble(), "local exact sum vs math.fsum");
+      double localTree = cx.reduceBlocks(np, b -> {
+        try (NDArray s = b.sum()) {
+          return s.getDouble();
+        }
+      }, Double::sum);
+      assertEquals(Double.doubleToRawLongBits(treeSum.getDouble()),
+          Double.doubleToRawLongBits(localTree), "local engine tree of block sums vs NumPy");
+      assertEquals(min.getDouble(), localMin.getDouble());
+      assertEquals(max.getDouble(), localMax.getDouble());
+      for (int parts : new int[] {2, 5}) {
+        try (DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, parts);
+            DistributedArray dk = DistributedArray.fromLocal(sc, k, GRID, parts)) {
+          String p = parts + " partitions: ";
+          Scalar s = dx.sum();
+          assertSameBits(treeSum, s, p + "sum");
+          assertTrue(Math.abs(s.doubleValue() - fsum.getDouble())
+              <= SUM_BOUND_EPS * absSum.getDouble(), p + "sum " + s + " vs exact " + fsum);
+          assertSameBits(treeMean, dx.mean(), p + "mean");
+          if (parts == 2) { // order-independent results: once is enough
+            assertSameBits(min, dx.min(), p + "min");
+            assertSameBits(max, dx.max(), p + "max");
+            assertSameBits(sumK, dk.sum(), p + "int32 sum -> int64");
+          }
+        }
+      }
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  // ------------------------------------------------------------------ random generators
+
+  @Test
+  void randomGeneratorsDoNotDependOnPartitioning() {
+    long[] shape = {37, 23};
+    try (NDArray uniform = golden("uniform_s42");
+        NDArray integers = golden("integers_s7")) {
+      for (int parts : new int[] {2, 5}) {
+        for (Chunks c : List.of(Chunks.regular(shape, 10, 7), Chunks.regular(shape, 37, 5))) {
+          String what = parts + " partitions, chunks " + c + ": ";
+          try (DistributedArray u = DistributedArray.uniform(sc, 42, c, -2.0, 3.0, parts);
+              DistributedArray i = DistributedArray.integers(sc, 7, c, -50, 1000, parts);
+              NDArray gu = u.toLocal(np);
+              NDArray gi = i.toLocal(np)) {
+            assertSameBits(uniform, gu, what + "uniform(seed 42)");
+            assertSameBits(integers, gi, what + "integers(seed 7)");
+          }
+        }
+      }
+      // normal deviates: no NumPy golden (StrictMath's log/cos), but the same bits on 2 and 5
+      Chunks c = Chunks.regular(shape, 10, 7);
+      try (DistributedArray n2 = DistributedArray.normal(sc, 5, c, 1.0, 2.0, 2);
+          DistributedArray n5 = DistributedArray.normal(sc, 5, c, 1.0, 2.0, 5);
+          NDArray a = n2.toLocal(np);
+          NDArray b = n5.toLocal(np)) {
+        assertSameBits(a, b, "normal(seed 5) on 2 vs 5 partitions");
+        assertEquals(Double.doubleToRawLongBits(n2.sum().doubleValue()),
+            Double.doubleToRawLongBits(n5.sum().doubleValue()), "sum of normal(seed 5)");
+      }
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  // ------------------------------------------------------------------ to the driver
+
+  @Test
+  void toLocalRoundTripsAndRefusesOversizedResultsBeforeAnyJob() {
+    try (NDArray x = golden("x");
+        NDArray k = golden("k");
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 5);
+        DistributedArray dk = DistributedArray.fromLocal(sc, k, Chunks.regular(SHAPE, 7, 50), 3);
+        NDArray backX = dx.toLocal(np);
+        NDArray backK = dk.toLocal(np)) {
+      assertSameBits(x, backX, "float64 round trip");
+      assertSameBits(k, backK, "int32 round trip");
+      int jobs = log.settle().jobCount();
+      ResultTooLargeException e = assertThrows(ResultTooLargeException.class,
+          () -> dx.toLocal(np, 1000));
+      assertTrue(e.getMessage().contains("24000 bytes"), e.getMessage());
+      assertEquals(jobs, log.settle().jobCount(), "the refusal ran a job");
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  // ------------------------------------------------------------------ Spark UI and console
+
+  @Test
+  void sparkUiShowsReadableJobAndStageNames() throws Exception {
+    try (DistributedArray u = DistributedArray.uniform(sc, 1, GRID, 0.0, 1.0, 4);
+        DistributedArray v = DistributedArray.uniform(sc, 2, GRID, 0.0, 1.0, 3);
+        DistributedArray w = u.add(v)) {
+      w.max();
+    }
+    List<JobLog.Job> jobs = assertJobsUsedBothExecutors();
+    assertEquals(1, jobs.size(), jobs.toString());
+    JobLog.Job job = jobs.get(0);
+    assertEquals("tessera max() of float64(60, 50) (16 blocks, 4 partitions)", job.description());
+    for (int s : job.stageIds()) {
+      assertTrue(log.stageName(s).startsWith("tessera "), "stage " + s + ": " + log.stageName(s));
+    }
+
+    // the same names through the UI's REST API (what the web pages show)
+    String ui = sc.sc().uiWebUrl().get();
+    assertTrue(ui.startsWith("http://127.0.0.1:"), ui);
+    String api = ui + "/api/v1/applications/" + sc.sc().applicationId();
+    JsonNode uiJob = find(get(api + "/jobs"), "jobId", job.id());
+    assertEquals(job.description(), uiJob.get("description").asText(), uiJob.toString());
+    JsonNode stages = get(api + "/stages");
+    Set<String> names = new TreeSet<>();
+    for (int s : job.stageIds()) {
+      names.add(find(stages, "stageId", s).get("name").asText());
+    }
+    assertTrue(names.contains("tessera max() of float64(60, 50) (16 blocks, 4 partitions)"),
+        names.toString());
+    assertTrue(names.contains("tessera shuffle float64(60, 50) to 4 partitions"),
+        names.toString());
+  }
+
+  private static JsonNode get(String url) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), url + ": " + r.body());
+    return new ObjectMapper().readTree(r.body());
+  }
+
+  private static JsonNode find(JsonNode list, String key, int id) {
+    for (JsonNode n : list) {
+      if (n.get(key).asInt() == id) {
+        return n;
+      }
+    }
+    throw new AssertionError("no " + key + " " + id + " in " + list);
+  }
+
+  @Test
+  void longJobsShowTheConsoleProgressBar() {
+    ConsoleTail console = SparkCluster.get().console();
+    long mark = console.mark();
+    Chunks chunks = Chunks.regular(new long[] {12, 4}, 1, 4); // 12 blocks of 0.25 s: 1.5 s
+    try (DistributedArray slow = DistributedArray.generate(sc, chunks, DType.INT64,
+        new OnExecutors.PidGenerator(250), 6)) {
+      assertNotEquals(0L, slow.sum().longValue());
+    }
+    String out = console.since(mark);
+    assertTrue(out.matches("(?s).*\\[Stage \\d+:[=> ]*\\(\\d+ \\+ \\d+\\) / 6\\].*"),
+        "no console progress bar in: " + out.replace("\r", "\\r"));
+    assertJobsUsedBothExecutors();
+  }
+}
