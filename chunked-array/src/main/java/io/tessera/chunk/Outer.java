@@ -4,6 +4,7 @@ import io.tessera.dtype.DType;
 import io.tessera.errors.ShapeException;
 import io.tessera.errors.TesseraException;
 import io.tessera.expr.Expr;
+import io.tessera.expr.PairForm;
 import io.tessera.expr.Plan;
 import io.tessera.kernels.BinaryKernel;
 import io.tessera.kernels.Kernels;
@@ -37,24 +38,31 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p><b>Values.</b> {@code f} is a binary ufunc or an {@link Expr} over {@code Expr.arg(0)} (the x
  * element) and {@code Expr.arg(1)} (the y element), resolved and computed with the same loops as
  * the unfused NumPy expression, so every pairwise value is bit-identical to NumPy's. The reduction
- * over the reduced axis starts from its first value and applies {@code reduce}'s reduce loop (the
- * same as {@code ufunc.reduce}) tile after tile in index order. Results are therefore exact for
- * min/max (and any order-independent reduction, integer sums included). A float sum differs from
- * NumPy's single pairwise sum over the axis only by association: each tile of {@link #TILE} values
- * is summed pairwise and the tile sums added in order, so both results lie within
- * {@code (ceil(len / TILE) + log2(TILE) + 1) * eps * sum|v|} of the exact sum (eps of the
- * accumulator dtype) for axis 1; along axis 0 NumPy itself adds row after row (not pairwise), so
- * its error, and the bound, grow to {@code (len + log2(TILE) + 1) * eps * sum|v|}. With operands
- * of shape (n, d) and (m, d) the pairwise value is {@code combine} along the shared last axis:
- * for a float add exactly NumPy's pairwise summation of the contiguous axis (same bits as
- * {@code np.sum(f(x[:, None, :], y[None, :, :]), axis=-1)}), else in order k = 0 .. d-1 (exact
- * for min/max).
+ * reproduces the order of NumPy's reduction of the materialized matrix, so results are
+ * bit-identical to it (min/max and integer sums in any case; float sums because the order is
+ * NumPy's): along axis 1 a float sum is {@code 0 + pairwise_sum(row)} (NumPy's pairwise summation
+ * of a contiguous row, loops_utils.h.src); along axis 0 NumPy adds row after row, and so do we
+ * (an (n, 1) result is one contiguous run to NumPy, summed pairwise); min/max start from the
+ * first value. With operands of shape (n, d) and (m, d) the pairwise value is {@code combine}
+ * along the shared last axis: for a float add {@code 0 + pairwise_sum} over d (the bits of
+ * {@code np.sum(f(x[:, None, :], y[None, :, :]), axis=-1)}), else in order k = 0 .. d-1.
  *
- * <p><b>Memory.</b> O(n + m + threads × tile): the result, plus per thread a few
- * {@link Plan#BLOCK}-element scratch buffers ({@link Reduction#peakBytes()}); checked against the
- * {@link MemoryBudget} before anything is allocated. <b>Threads.</b> Output elements are split into
- * fixed row tiles run in parallel; each element's reduction is sequential in index order, so the
- * result never depends on the thread count.
+ * <p><b>Loops.</b> The common forms (a binary add/subtract/multiply/true_divide/maximum/minimum,
+ * {@code |x - y|} and {@code (x - y)**2}, see {@link PairForm}, in float64 or float32, reduced by
+ * add, minimum or maximum; over (n, d) operands with a summed d axis) run one fused loop from
+ * {@link OuterLoops}, picked once per call: the value is computed inside the reduction's inner
+ * loop (for sums NumPy's 8 running pairwise sums, which also keep both FP adders busy), with no
+ * block of temporaries and no second pass. Other expressions (scalars, integer or float16
+ * values, other ufuncs) are evaluated block-wise ({@link Plan}, one kernel call per node per
+ * block of up to {@link #TILE} values) and each block reduced while it is in cache, in the same
+ * order.
+ *
+ * <p><b>Memory.</b> O(n + m + threads × tile): the result, plus (fused) contiguous copies of the
+ * operands in the loop dtype when they are strided or of another dtype, or (block-wise) per thread
+ * a few {@link Plan#BLOCK}-element scratch buffers ({@link Reduction#peakBytes()}); checked
+ * against the {@link MemoryBudget} before anything is allocated. <b>Threads.</b> Output elements
+ * are split into fixed tasks run in parallel ({@link Threads}); each element's reduction runs on
+ * one thread in a fixed order, so the result never depends on the thread count.
  */
 public final class Outer {
   private Outer() {}
@@ -117,6 +125,7 @@ public final class Outer {
     private final DType accType;
     private final UnaryKernel toAcc;
     private final ReduceKernel rk;
+    private final BinaryKernel reduceBinary;
     private final BinaryKernel combineKernel;
     private final UnaryKernel combineCast;
     private final int d;
@@ -125,6 +134,12 @@ public final class Outer {
     private final String text;
     private final int tile;
     private final boolean pairwiseAdd;
+    private final boolean isAdd;
+    /** Generic axis-1 float sums: NumPy's pairwise order over the whole axis, exactly. */
+    private final boolean exactPairwise;
+    /** The fused loop (OuterLoops.Rows/Cols/DRows/DCols), or null for the block-wise path. */
+    private final Object fused;
+    private final DType loopType;
 
     Reduction(Expr f, Ufunc combine, Ufunc reduce, NDArray x, NDArray y, int axis) {
       this.x = x;
@@ -148,16 +163,21 @@ public final class Outer {
         throw new io.tessera.errors.TesseraException("outer_reduce", "outer_reduce: axis "
             + axis + " is out of bounds for the 2-D pairwise result");
       }
+      if (reduce.nin() != 2) {
+        throw new TesseraException("outer_reduce", "outer_reduce: " + reduce.name()
+            + " is not a binary ufunc and cannot reduce");
+      }
       this.axis = axis;
       this.n = x.shape(0);
       this.m = y.shape(0);
-      this.d = rows ? (int) x.shape(1) : 1;
+      this.d = rows ? Math.toIntExact(x.shape(1)) : 1;
       this.plan = Plan.compile(f, new DType[] {x.dtype(), y.dtype()});
       if (plan.hasArrays()) {
         throw new TesseraException("outer_reduce", "outer_reduce: the pairwise expression may "
             + "hold only Expr.arg(0), Expr.arg(1) and scalars");
       }
       DType v = plan.rootType();
+      String combineName = null;
       if (rows) {
         LoopSignature cs = TypeResolver.resolve(combine.spec(), v, v);
         combineKernel = Kernels.binary(combine.name(), cs);
@@ -168,18 +188,41 @@ public final class Outer {
               + " over " + v + " gives " + cv + "; use a combine closed over the value dtype");
         }
         v = cv;
+        combineName = Kernels.canonical(combine.name());
       } else {
         combineKernel = null;
         combineCast = null;
       }
       this.valueType = v;
-      this.pairwiseAdd = rows && "add".equals(Kernels.canonical(combine.name()))
+      this.pairwiseAdd = rows && "add".equals(combineName)
           && (v == DType.FLOAT64 || v == DType.FLOAT32);
       this.tile = d <= 32 ? TILE : Math.max(128, TILE * 32 / d);
       LoopSignature rs = TypeResolver.resolveReduce(reduce.spec(), v, null);
       this.accType = rs.out()[0];
       this.toAcc = rs.in()[0] != v ? Kernels.cast(v, rs.in()[0]) : null;
       this.rk = Kernels.reduce(reduce.name(), accType);
+      this.reduceBinary = Kernels.binary(reduce.name(), new LoopSignature(
+          new DType[] {accType, accType}, new DType[] {accType}));
+      String red = Kernels.canonical(reduce.name());
+      this.isAdd = "add".equals(red);
+      this.exactPairwise = isAdd && (accType == DType.FLOAT64 || accType == DType.FLOAT32);
+      // the fused single-pass loop, picked once here
+      PairForm form = PairForm.of(plan);
+      Object loop = null;
+      // (n, 1) reduced along axis 0 is a contiguous run to NumPy: pairwise, as a row is
+      if (form != null && !(axis == 0 && m == 1) && form.type() == accType && toAcc == null && n <= Integer.MAX_VALUE
+          && m <= Integer.MAX_VALUE && (!rows || pairwiseAdd && form.type() == v)) {
+        String t = form.type().name();
+        if (!rows) {
+          loop = axis == 1 ? OuterLoops.rows(t, form.pair(), red)
+              : OuterLoops.cols(t, form.pair(), red);
+        } else {
+          loop = axis == 1 ? OuterLoops.dRows(t, form.pair(), red)
+              : OuterLoops.dCols(t, form.pair(), red);
+        }
+      }
+      this.fused = loop;
+      this.loopType = loop != null ? form.type() : null;
       this.text = reduce.name() + ".reduce(" + f + (rows ? " combined by " + combine.name() : "")
           + ", axis=" + axis + ")";
     }
@@ -189,8 +232,17 @@ public final class Outer {
       return tile;
     }
 
+    /** Whether one fused loop computes the values inside the reduction ({@link OuterLoops}). */
+    public boolean fused() {
+      return fused != null;
+    }
+
     private long extraBytes() {
       return 64 + 2L * tile * 8 + (pairwiseAdd ? (long) d * tile * 8 : 0);
+    }
+
+    private static boolean ready(NDArray a, DType t) {
+      return a.dtype() == t && a.isCContiguous();
     }
 
     /** The result dtype (the reduce loop's). */
@@ -201,6 +253,11 @@ public final class Outer {
     @Override
     public long peakBytes() {
       long out = (axis == 1 ? n : m) * accType.itemsize();
+      if (fused != null) {
+        long copies = (ready(x, loopType) ? 0 : x.size() * loopType.itemsize())
+            + (ready(y, loopType) ? 0 : y.size() * loopType.itemsize());
+        return out + copies;
+      }
       long perThread = plan.workerBytes() + extraBytes();
       return out + perThread * Math.max(1, Threads.current());
     }
@@ -215,7 +272,7 @@ public final class Outer {
       MemoryBudget.check("outer_reduce", this, "raise the budget");
       long outLen = axis == 1 ? n : m;
       long redLen = axis == 1 ? m : n;
-      if (redLen == 0 && !"add".equals(Kernels.canonical(reduce.name()))) {
+      if (redLen == 0 && !isAdd) {
         throw new TesseraException(reduce.name(), "zero-size array to reduction operation "
             + reduce.name() + " which has no identity");
       }
@@ -223,111 +280,288 @@ public final class Outer {
       NDArray out = Creation.empty(alloc, accType, new long[] {outLen}, Order.C,
           Creation.DEFAULT_ALIGNMENT);
       try {
-        if (redLen == 0) {
+        if (redLen == 0 || outLen == 0) {
           out.fill(0L);
           return out;
         }
-        NDArray fixed = axis == 1 ? x : y;
-        NDArray varying = axis == 1 ? y : x;
-        int fixedSlot = plan.placeholderSlot(axis == 1 ? 0 : 1);
-        int varSlot = plan.placeholderSlot(axis == 1 ? 1 : 0);
-        long fs0 = fixed.strides()[0];
-        long vs0 = varying.strides()[0];
-        long fsk = d > 1 || fixed.ndim() == 2 ? fixed.strides()[fixed.ndim() - 1] : 0;
-        long vsk = d > 1 || varying.ndim() == 2 ? varying.strides()[varying.ndim() - 1] : 0;
-        long fb = fixed.dataAddress();
-        long vb = varying.dataAddress();
-        long ob = out.dataAddress();
-        int asz = accType.itemsize();
-        int vsz = valueType.itemsize();
-        int tasks = (int) ((outLen + ROWS - 1) / ROWS);
-        Threads.forEachPart(tasks, t -> {
-          long r0 = (long) t * ROWS;
-          long r1 = Math.min(outLen, r0 + ROWS);
-          try (Plan.Worker w = plan.worker(alloc);
-               org.apache.arrow.memory.ArrowBuf extra = alloc.buffer(extraBytes())) {
-            extra.setZero(0, extra.capacity());
-            long zero = extra.memoryAddress();
-            long comb = zero + 64;
-            long accBuf = comb + (long) tile * 8;
-            long vbuf = accBuf + (long) tile * 8;
-            for (long r = r0; r < r1; r++) {
-              long acc = ob + r * asz;
-              for (long j0 = 0; j0 < redLen; j0 += tile) {
-                long cnt = Math.min(tile, redLen - j0);
-                long vals;
-                if (combineKernel == null) {
-                  setLeaves(w, fixedSlot, varSlot, fb + r * fs0, vb + j0 * vs0, vs0);
-                  w.eval(cnt, 0, 0, null);
-                  vals = w.rootAddress();
-                } else if (pairwiseAdd) {
-                  for (int k = 0; k < d; k++) {
-                    setLeaves(w, fixedSlot, varSlot, fb + r * fs0 + k * fsk, vb + j0 * vs0 + k * vsk,
-                        vs0);
-                    long dst = vbuf + (long) k * tile * vsz;
-                    if (combineCast != null) {
-                      w.eval(cnt, 0, 0, null);
-                      combineCast.run(w.rootAddress(), plan.rootType().itemsize(), dst, vsz, cnt);
-                    } else {
-                      w.eval(cnt, dst, vsz, null);
-                    }
-                  }
-                  pairwise(combineKernel, vbuf, (long) tile * vsz, 0, d, cnt, vsz, zero);
-                  combineKernel.run(zero, 0, vbuf, vsz, comb, vsz, cnt);
-                  vals = comb;
-                } else {
-                  for (int k = 0; k < d; k++) {
-                    setLeaves(w, fixedSlot, varSlot, fb + r * fs0 + k * fsk, vb + j0 * vs0 + k * vsk,
-                        vs0);
-                    if (k == 0) {
-                      if (combineCast != null) {
-                        w.eval(cnt, 0, 0, null);
-                        combineCast.run(w.rootAddress(), plan.rootType().itemsize(), comb, vsz,
-                            cnt);
-                      } else {
-                        w.eval(cnt, comb, vsz, null);
-                      }
-                    } else {
-                      w.eval(cnt, 0, 0, null);
-                      long a = w.rootAddress();
-                      if (combineCast != null) {
-                        combineCast.run(a, plan.rootType().itemsize(), w.spareAddress(), vsz, cnt);
-                        a = w.spareAddress();
-                      }
-                      combineKernel.run(comb, vsz, a, vsz, comb, vsz, cnt);
-                    }
-                  }
-                  vals = comb;
-                }
-                if (toAcc != null) {
-                  toAcc.run(vals, vsz, accBuf, asz, cnt);
-                  vals = accBuf;
-                }
-                if (j0 == 0) {
-                  Raw.copy(vals, acc, asz);
-                  rk.run(acc, vals + asz, asz, cnt - 1);
-                } else {
-                  rk.run(acc, vals, asz, cnt);
-                }
-              }
-            }
-          }
-        });
+        if (fused != null) {
+          runFused(out);
+        } else if (axis == 1) {
+          runRows(out, alloc);
+        } else {
+          runCols(out, alloc);
+        }
         return out;
       } catch (RuntimeException e) {
         out.close();
         throw e;
       }
     }
-  }
 
-  private static void setLeaves(Plan.Worker w, int fixedSlot, int varSlot, long fa, long va,
-      long vs) {
-    if (fixedSlot >= 0) {
-      w.leaf(fixedSlot, fa, 0);
+    private static NDArray prepare(NDArray a, DType t) {
+      if (ready(a, t)) {
+        return a.view();
+      }
+      try (NDArray c = a.astype(t, io.tessera.dtype.Casting.UNSAFE, false)) {
+        return c.copy(Order.C);
+      }
     }
-    if (varSlot >= 0) {
-      w.leaf(varSlot, va, vs);
+
+    /** Pairs per parallel task, at least. */
+    private static final long TASK_PAIRS = 1L << 16;
+
+    private void runFused(NDArray out) {
+      try (NDArray xc = prepare(x, loopType); NDArray yc = prepare(y, loopType)) {
+        long xa = xc.dataAddress();
+        long ya = yc.dataAddress();
+        long oa = out.dataAddress();
+        int threads = Threads.current();
+        if (axis == 1) {
+          long per = Math.max(1, Math.min(ROWS, (TASK_PAIRS + m * d - 1) / (m * d)));
+          per = Math.max(per, Math.min(4096, n / Math.max(1, 8L * threads)));
+          long step = per;
+          int tasks = (int) ((n + step - 1) / step);
+          Threads.forEachPart(tasks, t -> {
+            long i0 = t * step;
+            long i1 = Math.min(n, i0 + step);
+            if (fused instanceof OuterLoops.Rows r) {
+              r.run(xa, ya, (int) m, oa, i0, i1);
+            } else {
+              ((OuterLoops.DRows) fused).run(xa, ya, (int) m, d, oa, i0, i1);
+            }
+          });
+        } else {
+          int step = COLS;
+          int tasks = (int) ((m + step - 1) / step);
+          Threads.forEachPart(tasks, t -> {
+            int j0 = t * step;
+            int j1 = (int) Math.min(m, (long) j0 + step);
+            if (fused instanceof OuterLoops.Cols c) {
+              c.run(xa, n, ya, oa, j0, j1);
+            } else {
+              ((OuterLoops.DCols) fused).run(xa, n, d, ya, oa, j0, j1);
+            }
+          });
+        }
+      }
+    }
+
+    /** Columns per parallel task on axis 0 (their running results stay in L1). */
+    private static final int COLS = 1024;
+
+    /** Block-wise evaluation: the values f(fixed, varying[j0 .. j0+cnt)) in the accumulator dtype. */
+    private final class Blocks implements AutoCloseable {
+      final Plan.Worker w;
+      final org.apache.arrow.memory.ArrowBuf extra;
+      final long zero;
+      final long comb;
+      final long accBuf;
+      final long vbuf;
+      final long xb = x.dataAddress();
+      final long yb = y.dataAddress();
+      final long xs0 = x.strides()[0];
+      final long ys0 = y.strides()[0];
+      final long xsk = x.ndim() == 2 ? x.strides()[1] : 0;
+      final long ysk = y.ndim() == 2 ? y.strides()[1] : 0;
+      final int slot0 = plan.placeholderSlot(0);
+      final int slot1 = plan.placeholderSlot(1);
+      final int asz = accType.itemsize();
+      final int vsz = valueType.itemsize();
+
+      Blocks(BufferAllocator alloc) {
+        org.apache.arrow.memory.ArrowBuf e = alloc.buffer(extraBytes());
+        try {
+          w = plan.worker(alloc);
+        } catch (RuntimeException ex) {
+          e.close();
+          throw ex;
+        }
+        extra = e;
+        extra.setZero(0, extra.capacity());
+        zero = extra.memoryAddress();
+        comb = zero + 64;
+        accBuf = comb + (long) tile * 8;
+        vbuf = accBuf + (long) tile * 8;
+      }
+
+      /** The values f(x[i], y[j]) for j0 <= j < j0 + cnt, in the accumulator dtype. */
+      long rowValues(long i, long j0, long cnt) {
+        return values(xb + i * xs0, 0, yb + j0 * ys0, ys0, cnt);
+      }
+
+      /** f at x elements from xa (byte stride xs) and y elements from ya (stride ys). */
+      long values(long xa, long xs, long ya, long ys, long cnt) {
+        long vals;
+        if (combineKernel == null) {
+          leaves(xa, xs, ya, ys);
+          w.eval(cnt, 0, 0, null);
+          vals = w.rootAddress();
+        } else if (pairwiseAdd) {
+          for (int k = 0; k < d; k++) {
+            leaves(xa + k * xsk, xs, ya + k * ysk, ys);
+            long dst = vbuf + (long) k * tile * vsz;
+            if (combineCast != null) {
+              w.eval(cnt, 0, 0, null);
+              combineCast.run(w.rootAddress(), plan.rootType().itemsize(), dst, vsz, cnt);
+            } else {
+              w.eval(cnt, dst, vsz, null);
+            }
+          }
+          pairwise(combineKernel, vbuf, (long) tile * vsz, 0, d, cnt, vsz, zero);
+          combineKernel.run(zero, 0, vbuf, vsz, comb, vsz, cnt);
+          vals = comb;
+        } else {
+          for (int k = 0; k < d; k++) {
+            leaves(xa + k * xsk, xs, ya + k * ysk, ys);
+            if (k == 0) {
+              if (combineCast != null) {
+                w.eval(cnt, 0, 0, null);
+                combineCast.run(w.rootAddress(), plan.rootType().itemsize(), comb, vsz, cnt);
+              } else {
+                w.eval(cnt, comb, vsz, null);
+              }
+            } else {
+              w.eval(cnt, 0, 0, null);
+              long a = w.rootAddress();
+              if (combineCast != null) {
+                combineCast.run(a, plan.rootType().itemsize(), w.spareAddress(), vsz, cnt);
+                a = w.spareAddress();
+              }
+              combineKernel.run(comb, vsz, a, vsz, comb, vsz, cnt);
+            }
+          }
+          vals = comb;
+        }
+        if (toAcc != null) {
+          toAcc.run(vals, vsz, accBuf, asz, cnt);
+          vals = accBuf;
+        }
+        return vals;
+      }
+
+      private void leaves(long xa, long xs, long ya, long ys) {
+        if (slot0 >= 0) {
+          w.leaf(slot0, xa, xs);
+        }
+        if (slot1 >= 0) {
+          w.leaf(slot1, ya, ys);
+        }
+      }
+
+      /**
+       * NumPy's pairwise sum of row i's values over [j0, j0 + cnt) (with {@code row} false: of
+       * column i's values over rows [j0, j0 + cnt)): the same recursion, each
+       * sub-range of at most one tile evaluated and summed by the pairwise reduce loop (which
+       * reproduces NumPy's pairwise_sum of that range).
+       */
+      double pairwiseRange(boolean row, long i, long j0, long cnt) {
+        if (cnt <= tile) {
+          long vals = row ? rowValues(i, j0, cnt)
+              : values(xb + j0 * xs0, xs0, yb + i * ys0, 0, cnt);
+          if (accType == DType.FLOAT64) {
+            Raw.putDouble(zero, -0.0);
+            rk.run(zero, vals, asz, cnt);
+            double r = Raw.getDouble(zero);
+            Raw.putDouble(zero, 0.0);
+            return r;
+          }
+          Raw.putFloat(zero, -0.0f);
+          rk.run(zero, vals, asz, cnt);
+          float r = Raw.getFloat(zero);
+          Raw.putFloat(zero, 0.0f);
+          return r;
+        }
+        long n2 = cnt / 2;
+        n2 -= n2 % 8;
+        double a = pairwiseRange(row, i, j0, n2);
+        double b = pairwiseRange(row, i, j0 + n2, cnt - n2);
+        // float32: the sum of two floats rounded once from double is the float sum
+        return accType == DType.FLOAT64 ? a + b : (double) (float) (a + b);
+      }
+
+      @Override
+      public void close() {
+        try {
+          w.close();
+        } finally {
+          extra.close();
+        }
+      }
+    }
+
+    /** Writes 0 + s (add.reduce's identity plus the pairwise sum) in the accumulator dtype. */
+    private void put(long acc, double s) {
+      if (accType == DType.FLOAT64) {
+        Raw.putDouble(acc, 0.0 + s);
+      } else {
+        Raw.putFloat(acc, 0.0f + (float) s);
+      }
+    }
+
+    /** Axis 1, block-wise: each output element reduced over j in index order (or pairwise). */
+    private void runRows(NDArray out, BufferAllocator alloc) {
+      long ob = out.dataAddress();
+      int asz = accType.itemsize();
+      int tasks = (int) ((n + ROWS - 1) / ROWS);
+      Threads.forEachPart(tasks, t -> {
+        long r0 = (long) t * ROWS;
+        long r1 = Math.min(n, r0 + ROWS);
+        try (Blocks b = new Blocks(alloc)) {
+          for (long r = r0; r < r1; r++) {
+            long acc = ob + r * asz;
+            if (exactPairwise) {
+              put(acc, b.pairwiseRange(true, r, 0, m));
+              continue;
+            }
+            if (isAdd) {
+              Raw.putBits(acc, asz, 0L);
+            }
+            for (long j0 = 0; j0 < m; j0 += tile) {
+              long cnt = Math.min(tile, m - j0);
+              long vals = b.rowValues(r, j0, cnt);
+              if (j0 == 0 && !isAdd) {
+                Raw.copy(vals, acc, asz);
+                rk.run(acc, vals + asz, asz, cnt - 1);
+              } else {
+                rk.run(acc, vals, asz, cnt);
+              }
+            }
+          }
+        }
+      });
+    }
+
+    /**
+     * Axis 0, block-wise in NumPy's order: out[j] starts from the identity (add) or the first
+     * row, then each row i is combined elementwise, i = 0, 1, ... .
+     */
+    private void runCols(NDArray out, BufferAllocator alloc) {
+      long ob = out.dataAddress();
+      int asz = accType.itemsize();
+      int tasks = (int) ((m + tile - 1) / tile);
+      Threads.forEachPart(tasks, t -> {
+        long j0 = (long) t * tile;
+        long cnt = Math.min(tile, m - j0);
+        long o = ob + j0 * asz;
+        try (Blocks b = new Blocks(alloc)) {
+          if (m == 1 && exactPairwise) {
+            // (n, 1) along axis 0 is one contiguous run to NumPy: summed pairwise
+            put(o, b.pairwiseRange(false, 0, 0, n));
+            return;
+          }
+          if (isAdd) {
+            Raw.fill(o, cnt * asz, (byte) 0);
+          }
+          for (long i = 0; i < n; i++) {
+            long vals = b.rowValues(i, j0, cnt);
+            if (i == 0 && !isAdd) {
+              Raw.copy(vals, o, cnt * asz);
+            } else {
+              reduceBinary.run(o, asz, vals, asz, o, asz, cnt);
+            }
+          }
+        }
+      });
     }
   }
 

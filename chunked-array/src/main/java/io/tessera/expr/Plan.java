@@ -223,6 +223,16 @@ public final class Plan {
     return s == null ? -1 : s;
   }
 
+  /** The compiled nodes in evaluation order (for {@link PairForm}). */
+  List<Node> nodeList() {
+    return nodes;
+  }
+
+  /** The root's reference: a node index (>= 0) or a slot, -(slot + 1). */
+  int rootRef() {
+    return rootRef;
+  }
+
   /** Number of leaf slots (arrays and placeholders). */
   public int slots() {
     return slotArrays.size();
