@@ -331,11 +331,13 @@ public final class DistributedArray implements AutoCloseable {
    * them on one grid), a local {@link NDArray} (broadcast once; its shape must broadcast to the
    * grid's shape), or a Java {@code Number}/{@code Boolean} (a weak scalar). At least one operand
    * is distributed; the result has the distributed operands' grid and the partition count of the
-   * first of them. Type resolution and shape checks run here, before any job.
+   * first of them. Distributed operands of one shape on different grids are first rechunked to
+   * their common refinement ({@link DistributedLinalg#unify}: blocks are only split). Type
+   * resolution and shape checks run here, before any job.
    *
    * @throws io.tessera.errors.UfuncTypeException no loop for these types (NumPy's TypeError)
    * @throws ShapeException a local operand that does not broadcast to the grid's shape
-   * @throws ChunkSpecException distributed operands on different grids
+   * @throws ChunkSpecException distributed operands of different shapes
    */
   public static DistributedArray apply(Ufunc f, Object... operands) {
     String name = f.name();
@@ -355,6 +357,18 @@ public final class DistributedArray implements AutoCloseable {
     }
     if (first == null) {
       throw new TesseraException(name, name + ": no distributed operand (use the ufunc locally)");
+    }
+    Object[] unified = DistributedLinalg.unifyOperands(operands); // misaligned grids
+    if (unified != null) {
+      try {
+        return apply(f, unified);
+      } finally {
+        for (int i = 0; i < unified.length; i++) {
+          if (unified[i] != operands[i] && unified[i] instanceof DistributedArray d) {
+            d.close(); // the result holds its own reference
+          }
+        }
+      }
     }
     JavaSparkContext sc = first.sc;
     Chunks chunks = first.chunks();
@@ -541,6 +555,38 @@ public final class DistributedArray implements AutoCloseable {
         .child("per block, no shuffle", plan);
     return new DistributedArray(sc, to, grid, numPartitions, rdd, p, label, List.of(),
         List.of(this));
+  }
+
+  // ================================================================== linear algebra, grids
+
+  /** {@code self @ other}: {@link DistributedLinalg#matmul(Object, Object)}. */
+  public DistributedArray matmul(Object other) {
+    return DistributedLinalg.matmul(this, other);
+  }
+
+  /** {@code self @ other} with options: {@link DistributedLinalg#matmul(Object, Object, ProductOptions)}. */
+  public DistributedArray matmul(Object other, ProductOptions options) {
+    return DistributedLinalg.matmul(this, other, options);
+  }
+
+  /** {@code self.T}: {@link DistributedLinalg#transpose(DistributedArray)}. */
+  public DistributedArray T() {
+    return DistributedLinalg.transpose(this);
+  }
+
+  /** {@code np.transpose(self, axes)}: {@link DistributedLinalg#transpose(DistributedArray, int...)}. */
+  public DistributedArray transpose(int... axes) {
+    return DistributedLinalg.transpose(this, axes);
+  }
+
+  /** {@code self[index]}, basic slicing: {@link DistributedLinalg#slice}. */
+  public DistributedArray get(io.tessera.index.Index... index) {
+    return DistributedLinalg.slice(this, index);
+  }
+
+  /** {@code self.rechunk(chunks)}: {@link DistributedLinalg#rechunk(DistributedArray, Chunks)}. */
+  public DistributedArray rechunk(Chunks chunks) {
+    return DistributedLinalg.rechunk(this, chunks);
   }
 
   // ================================================================== reductions
