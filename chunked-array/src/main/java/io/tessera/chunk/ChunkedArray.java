@@ -563,6 +563,34 @@ public final class ChunkedArray implements AutoCloseable, MemoryBudget.Estimate 
     }
   }
 
+  // ================================================================== caching
+
+  /**
+   * Materializes this array's blocks once and returns a chunked array over them (same chunks and
+   * dtype; {@link #peakBytes()} 0), so that repeated passes (var's two, a user's loop) do not
+   * produce them again; closing the returned array releases the blocks. An array whose blocks are
+   * already views of held memory ({@link #peakBytes()} 0) is returned as a new handle on the same
+   * memory, without copying. Refused before allocating when the blocks do not fit the {@link
+   * MemoryBudget}. See {@link ChunkedCache}.
+   */
+  public ChunkedArray persist(Tessera np) {
+    checkOpen("persist");
+    return ChunkedCache.persist(this, np);
+  }
+
+  /** The arrays this array and its ancestors keep alive (for overlap checks of out=). */
+  List<NDArray> heldArrays() {
+    List<AutoCloseable> all = new ArrayList<>();
+    resources.collect(all);
+    List<NDArray> out = new ArrayList<>();
+    for (AutoCloseable c : all) {
+      if (c instanceof NDArray n && n.isOpen()) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
   // ================================================================== lifetime
 
   /** Releases what this array keeps alive (once every array derived from it is closed too). */

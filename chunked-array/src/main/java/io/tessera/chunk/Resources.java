@@ -23,6 +23,14 @@ final class Resources {
     }
   }
 
+  /** Adds every closeable kept alive here and by the parents (depth first) to {@code into}. */
+  void collect(List<AutoCloseable> into) {
+    into.addAll(own);
+    for (Resources p : parents) {
+      p.collect(into);
+    }
+  }
+
   void retain() {
     int r = refs.getAndIncrement();
     if (r <= 0) {
