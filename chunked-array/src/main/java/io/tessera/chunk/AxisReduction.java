@@ -256,6 +256,11 @@ public final class AxisReduction {
 
   @Override
   public String toString() {
+    return expression() + " with x " + Shapes.format(shape) + " " + in.numpyName();
+  }
+
+  /** The call as NumPy spells it, e.g. {@code np.var(x, axis=(0, 2), keepdims=False, ddof=1.0)}. */
+  public String expression() {
     StringBuilder ax = new StringBuilder();
     for (int d = 0; d < red.length; d++) {
       if (red[d]) {
@@ -263,8 +268,7 @@ public final class AxisReduction {
       }
     }
     return "np." + op.numpyName() + "(x, axis=(" + ax + "), keepdims=" + (keepdims ? "True"
-        : "False") + (passes() == 2 ? ", ddof=" + ddof : "") + ") with x "
-        + Shapes.format(shape) + " " + in.numpyName();
+        : "False") + (passes() == 2 ? ", ddof=" + ddof : "") + ")";
   }
 
   // ================================================================ partials

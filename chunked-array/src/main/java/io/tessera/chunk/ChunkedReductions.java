@@ -248,24 +248,36 @@ public final class ChunkedReductions {
     }
     int threads = Math.max(1, Math.min(Threads.current(), (int) (tiles * along)));
     long need = plan.peakBytes(a.peakBytes(), maxTile, threads);
-    io.tessera.memory.MemoryBudget.check(name, plan.toString(), new String[] {"x"},
+    io.tessera.memory.MemoryBudget.check(name, plan.expression(), new String[] {"x"},
         new long[][] {a.shape()}, plan.resultType(), need,
         "rechunk the kept axes into smaller blocks or reduce fewer axes at a time");
     NDArray res = plan.newResult(np);
+    int nt = (int) tiles;
+    int na = (int) along;
     try {
-      double[] centers = null;
-      if (plan.passes() == 2) {
-        long kept = io.tessera.shape.Shapes.size(plan.keptShape());
-        centers = new double[(int) kept];
-        runPass(np, a, plan, red, nb, (int) tiles, (int) along, null, centers, null);
+      Runnable body = () -> {
+        double[] centers = null;
+        if (plan.passes() == 2) {
+          long kept = io.tessera.shape.Shapes.size(plan.keptShape());
+          centers = new double[(int) kept];
+          runPass(np, a, plan, red, nb, nt, na, null, centers, null);
+        }
+        runPass(np, a, plan, red, nb, nt, na, centers, null, res);
+      };
+      if (a.nbytes() < SMALL || threads == 1) {
+        Threads.limit(1, body); // fan-out costs more than it saves on small arrays
+      } else {
+        body.run();
       }
-      runPass(np, a, plan, red, nb, (int) tiles, (int) along, centers, null, res);
       return res;
     } catch (RuntimeException e) {
       res.close();
       throw e;
     }
   }
+
+  /** Arrays below this many bytes are reduced on the calling thread. */
+  private static final long SMALL = 1L << 20;
 
   /** One tile's running tree of partials; finished and dropped when its last block arrives. */
   private static final class Tile {
