@@ -1,34 +1,21 @@
 package io.tessera.examples;
 
+import io.tessera.examples.cli.Cli;
 import java.io.PrintWriter;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** The {@code tessera} command. */
-@Command(name = "tessera", mixinStandardHelpOptions = true, version = "tessera 0.1.0",
-    description = "Chunked N-dimensional arrays on the JVM with NumPy's memory model.",
-    subcommands = {TourCommand.class})
-public final class Main implements Runnable {
+/**
+ * The {@code tessera} command, the main class of {@code examples/target/tessera.jar}. The commands
+ * themselves live in {@link io.tessera.examples.cli}.
+ */
+public final class Main {
+  private Main() {}
 
-  @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
-  }
-
-  /** Runs the command line and returns its exit code (for tests). */
+  /** Runs the command line with {@code out} and {@code err} and returns its exit code (for tests). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("tessera: " + ex.getMessage());
-      return 1;
-    });
-    return cl.execute(args);
+    return Cli.execute(out, err, args);
   }
 
   public static void main(String[] args) {
-    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-    System.exit(code);
+    System.exit(Cli.main(args));
   }
 }

@@ -1,0 +1,233 @@
+package io.tessera.examples.cli;
+
+import io.tessera.Tessera;
+import io.tessera.chunk.Chunks;
+import io.tessera.dtype.DType;
+import io.tessera.io.npy.MapMode;
+import io.tessera.io.npy.MemoryMap;
+import io.tessera.io.npy.NpyWriter;
+import io.tessera.memory.MemoryBudget;
+import io.tessera.ndarray.NDArray;
+import io.tessera.shape.Shapes;
+import io.tessera.spark.DistributedArray;
+import io.tessera.spark.Scalar;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+/**
+ * The batch job of {@code tessera run}, on a running Spark context:
+ * <ol>
+ *   <li>x: an (n, d) float64 array generated on the executors (counter-based uniform [0, 1),
+ *       reproducible for a seed whatever the partitioning) or a .npy file (memory-mapped on the
+ *       driver, blocks copied out as tasks launch);
+ *   <li>distributed reductions of x: sum, min, max, mean (fixed block tree: the bits do not
+ *       depend on the partitioning);
+ *   <li>m reference points y, uniform over [min(x), max(x)) (generated the same way, brought to
+ *       the driver, broadcast once);
+ *   <li>the chunked outer reduction: for every row of x the distance to its nearest y, block by
+ *       block on the executors with the local engine's streaming {@code Outer.outerReduce};
+ *   <li>local reductions of the distances, and the results written as .npy files for NumPy.
+ * </ol>
+ */
+final class DemoJob {
+  /** What to run. */
+  record Spec(long n, int d, long seed, Path input, long refs, long blockRows, Path out,
+      boolean saveInput) {}
+
+  /** The job's results, as printed and as written to summary.json. */
+  record Summary(Map<String, Object> values, List<Path> files) {}
+
+  private final JavaSparkContext sc;
+  private final PrintWriter log;
+  private final Map<String, Object> values = new LinkedHashMap<>();
+  private final List<Path> files = new ArrayList<>();
+
+  DemoJob(JavaSparkContext sc, PrintWriter log) {
+    this.sc = sc;
+    this.log = log;
+  }
+
+  Summary run(Spec spec) throws IOException {
+    Files.createDirectories(spec.out());
+    try (BufferAllocator allocator = Allocators.root()) {
+      Tessera np = Tessera.using(allocator);
+      MemoryMap map = spec.input() == null ? null : MemoryMap.open(spec.input(), MapMode.R,
+          allocator);
+      try {
+        long[] shape = map != null ? map.array().shape() : spec.d() == 1 ? new long[] {spec.n()}
+            : new long[] {spec.n(), spec.d()};
+        if (shape.length != 1 && shape.length != 2) {
+          throw new CliException(spec.input() + ": the job takes a 1-D (n,) or 2-D (n, d) array "
+              + "of points, got shape " + Shapes.format(shape));
+        }
+        DType xType = map != null ? map.array().dtype() : DType.FLOAT64;
+        if (xType.isBool()) {
+          throw new CliException(spec.input() + ": bool points have no distance; the job takes "
+              + "numbers");
+        }
+        Chunks chunks = chunks(shape, xType, spec.blockRows());
+        long t0 = System.nanoTime();
+        try (DistributedArray x = map != null ? DistributedArray.fromLocal(sc, map.array(), chunks)
+            : DistributedArray.uniform(sc, spec.seed(), chunks, 0.0, 1.0)) {
+          values.put("x", (map != null ? spec.input().toString() : "uniform [0, 1) seed "
+              + spec.seed()) + ", shape " + Shapes.format(shape) + " " + xType + ", "
+              + MemoryBudget.formatBytes(x.nbytes()));
+          values.put("blocks", x.blockCount() + " blocks of " + Shapes.format(chunks.chunkSize())
+              + " in " + x.numPartitions() + " partitions");
+          log.println("x: " + values.get("x") + "; " + values.get("blocks"));
+          log.flush();
+
+          Scalar sum = x.sum();
+          Scalar min = x.min();
+          Scalar max = x.max();
+          Scalar mean = x.mean();
+          values.put("x.sum", sum.doubleValue());
+          values.put("x.min", min.doubleValue());
+          values.put("x.max", max.doubleValue());
+          values.put("x.mean", mean.doubleValue());
+          long t1 = System.nanoTime();
+          values.put("reductions seconds", secs(t1 - t0));
+
+          double lo = min.doubleValue();
+          double hi = max.doubleValue() > lo ? max.doubleValue() : lo + 1;
+          long[] refShape = shape.length == 1 ? new long[] {spec.refs()}
+              : new long[] {spec.refs(), shape[1]};
+          NDArray y;
+          try (DistributedArray yd = DistributedArray.uniform(sc, spec.seed() + 1,
+              Chunks.regular(refShape, refShape), lo, hi)) {
+            y = yd.toLocal(np);
+          }
+          try (y) {
+            write(spec.out().resolve("refs.npy"), y);
+            if (spec.saveInput()) {
+              if (map != null) {
+                throw new CliException("--save-input is for generated input (the input is "
+                    + spec.input() + " already)", Errors.USAGE, null);
+              }
+              try (NDArray local = x.toLocal(np)) {
+                write(spec.out().resolve("x.npy"), local);
+              }
+            }
+            long t2 = System.nanoTime();
+            try (NDArray nearest = nearest(x, chunks, y, np)) {
+              long t3 = System.nanoTime();
+              double pairs = (double) shape[0] * spec.refs();
+              values.put("outer reduction", NearestDistance.numpy(shape.length) + " over "
+                  + shape[0] + " x " + spec.refs() + " pairs");
+              values.put("outer reduction seconds", secs(t3 - t2));
+              values.put("pairs per second", String.format(Locale.ROOT, "%.3g",
+                  pairs / ((t3 - t2) / 1e9)));
+              try (NDArray nmin = nearest.min(); NDArray nmax = nearest.max();
+                   NDArray nmean = nearest.mean()) {
+                values.put("nearest.min", nmin.getDouble());
+                values.put("nearest.max", nmax.getDouble());
+                values.put("nearest.mean", nmean.getDouble());
+              }
+              write(spec.out().resolve("nearest.npy"), nearest);
+            }
+          }
+          values.put("total seconds", secs(System.nanoTime() - t0));
+        }
+      } finally {
+        if (map != null) {
+          map.close();
+        }
+      }
+    }
+    Path json = spec.out().resolve("summary.json");
+    Files.writeString(json, json(values), StandardCharsets.UTF_8);
+    files.add(json);
+    return new Summary(values, files);
+  }
+
+  /** Blocks of whole rows: about 8 MiB each by default, at least two per core. */
+  static Chunks chunks(long[] shape, DType dtype, long blockRows) {
+    long rowBytes = Math.max(1, SlabSource.rowBytes(shape, dtype));
+    long rows = blockRows;
+    if (rows <= 0) {
+      rows = Math.max(1, (8L << 20) / rowBytes);
+      int cores = Runtime.getRuntime().availableProcessors();
+      rows = Math.min(rows, Math.max(1, (shape[0] + 2L * cores - 1) / (2L * cores)));
+    }
+    long[] size = shape.clone();
+    size[0] = Math.max(1, Math.min(rows, Math.max(1, shape[0])));
+    return Chunks.regular(shape, size);
+  }
+
+  private NDArray nearest(DistributedArray x, Chunks chunks, NDArray y, Tessera np) {
+    double[] ys = y.toDoubleArray();
+    Broadcast<double[]> b = sc.broadcast(ys);
+    try {
+      sc.setJobDescription("tessera nearest distance: outerReduce per block of "
+          + Shapes.format(chunks.chunkSize()) + " against " + Shapes.format(y.shape()));
+      List<Tuple2<Long, double[]>> parts = x.blocks()
+          .map(new NearestBlocks(b, y.shape(), chunks.boundaries(0))).collect();
+      sc.setJobDescription(null);
+      NDArray out = np.empty(DType.FLOAT64, chunks.shape()[0]);
+      try {
+        for (Tuple2<Long, double[]> p : parts) {
+          for (int i = 0; i < p._2().length; i++) {
+            out.setDouble(p._2()[i], p._1() + i);
+          }
+        }
+        return out;
+      } catch (RuntimeException e) {
+        out.close();
+        throw e;
+      }
+    } finally {
+      b.destroy();
+    }
+  }
+
+  private void write(Path path, NDArray a) throws IOException {
+    NpyWriter.write(path, a);
+    files.add(path);
+  }
+
+  private static double secs(long nanos) {
+    return Math.round(nanos / 1e6) / 1e3;
+  }
+
+  static String json(Map<String, Object> m) {
+    StringBuilder sb = new StringBuilder("{\n");
+    int i = 0;
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      sb.append("  ").append(quote(e.getKey())).append(": ");
+      Object v = e.getValue();
+      if (v instanceof Double dv && Double.isFinite(dv) || v instanceof Long || v instanceof Integer) {
+        sb.append(v instanceof Double dv2 ? Double.toString(dv2) : v.toString());
+      } else {
+        sb.append(quote(String.valueOf(v)));
+      }
+      sb.append(++i < m.size() ? ",\n" : "\n");
+    }
+    return sb.append("}\n").toString();
+  }
+
+  private static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+}
