@@ -146,8 +146,8 @@ class ChunkedNpyTest extends ArrayTestBase {
     for (long[] block : List.of(new long[] {128, -1}, new long[] {128, 256})) {
       Chunks c = Chunks.regular(new long[] {rows, cols}, block);
       try (ChunkedArray g = ChunkedArray.generate(new long[] {rows, cols}, DType.FLOAT64, c,
-          (idx, off, shape, tnp) -> tnp.full(DType.FLOAT64, Order.C,
-              (double) (off[0] * cols + off[1]), shape))) {
+          (idx, off, shape, tnp) -> ChunkedTestSupport.constant(tnp, shape,
+              off[0] * cols + off[1]))) {
         Path p = dir.resolve("big.npy");
         try (BufferAllocator a = new RootAllocator()) {
           io.tessera.Tessera t = io.tessera.Tessera.using(a);

@@ -46,6 +46,13 @@ public final class ChunkedTestSupport {
     return a;
   }
 
+  /** A new float64 block of {@code shape} holding {@code value} everywhere (a fast fill). */
+  public static NDArray constant(Tessera np, long[] shape, double value) {
+    NDArray b = np.empty(DType.FLOAT64, shape);
+    NativeBytes.fillBits(b.dataAddress(), b.size(), 8, Double.doubleToRawLongBits(value));
+    return b;
+  }
+
   /** Same shape, dtype and element bits. */
   public static void assertSameBits(NDArray expected, NDArray actual) {
     assertEquals(expected.dtype(), actual.dtype(), "dtype");
