@@ -48,6 +48,7 @@ public final class TesseraKryoRegistrator implements KryoRegistrator {
     kryo.register(BlockPayload[].class);
     kryo.register(HeapArray.class, new HeapArraySerializer());
     kryo.register(TreePartial.class, new TreePartialSerializer());
+    ReductionSerializers.register(kryo);
     kryo.register(long[].class);
     kryo.register(long[][].class);
     kryo.register(byte[].class);
