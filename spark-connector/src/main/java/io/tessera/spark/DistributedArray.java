@@ -13,14 +13,12 @@ import io.tessera.ndarray.NDArray;
 import io.tessera.shape.Shapes;
 import io.tessera.spark.internal.BlockGrid;
 import io.tessera.spark.internal.BlockPayload;
-import io.tessera.spark.internal.BlockReduction;
 import io.tessera.spark.internal.CounterRandom;
 import io.tessera.spark.internal.Fns;
 import io.tessera.spark.internal.HeapArray;
 import io.tessera.spark.internal.Jobs;
 import io.tessera.spark.internal.Lifetime;
 import io.tessera.spark.internal.Plan;
-import io.tessera.spark.internal.TreePartial;
 import io.tessera.ufunc.TypeResolver;
 import io.tessera.ufunc.Ufunc;
 import java.util.ArrayList;
@@ -591,39 +589,118 @@ public final class DistributedArray implements AutoCloseable {
 
   // ================================================================== reductions
 
-  /** {@code np.sum(a)}: int64/uint64 for integers and bool, else the float type. */
+  // Whole-array reductions return a Scalar; reductions along axes a lazy DistributedArray over
+  // the kept axes. Semantics, dtypes and reproducibility: see DistributedReductions.
+
+  /** {@code np.sum(a)}: exact, correctly rounded for floats (see {@link DistributedReductions}). */
   public Scalar sum() {
-    return reduce(BlockReduction.Op.SUM);
+    return DistributedReductions.sum(this);
+  }
+
+  /** {@code np.sum(a, axis=, keepdims=)}. */
+  public DistributedArray sum(ReduceOptions o) {
+    return DistributedReductions.sum(this, o);
+  }
+
+  /** {@code np.prod(a)}. */
+  public Scalar prod() {
+    return DistributedReductions.prod(this);
+  }
+
+  public DistributedArray prod(ReduceOptions o) {
+    return DistributedReductions.prod(this, o);
   }
 
   /** {@code np.min(a)}; NaN propagates. Refused (before any job) for an empty array. */
   public Scalar min() {
-    return reduce(BlockReduction.Op.MIN);
+    return DistributedReductions.min(this);
+  }
+
+  public DistributedArray min(ReduceOptions o) {
+    return DistributedReductions.min(this, o);
   }
 
   /** {@code np.max(a)}; NaN propagates. Refused (before any job) for an empty array. */
   public Scalar max() {
-    return reduce(BlockReduction.Op.MAX);
+    return DistributedReductions.max(this);
   }
 
-  /** {@code np.mean(a)}: NumPy's accumulator and result types; NaN for an empty array. */
+  public DistributedArray max(ReduceOptions o) {
+    return DistributedReductions.max(this, o);
+  }
+
+  /** {@code np.mean(a)}: NumPy's result types; NaN for an empty array. */
   public Scalar mean() {
-    return reduce(BlockReduction.Op.MEAN);
+    return DistributedReductions.mean(this);
   }
 
-  private Scalar reduce(BlockReduction.Op op) {
-    checkOpen(op.numpyName());
-    BlockReduction r = new BlockReduction(op, dtype);
-    if (size() == 0 && !r.hasIdentity()) {
-      String ufunc = op == BlockReduction.Op.MAX ? "maximum" : "minimum";
-      throw new TesseraException(op.numpyName(), "zero-size array to reduction operation "
-          + ufunc + " which has no identity");
-    }
-    String name = "tessera " + op.numpyName() + "() of " + describe(dtype, chunks()) + " ("
-        + blockCount() + " blocks, " + numPartitions + " partitions)";
-    TreePartial total = Jobs.action(sc, name, () -> blocks.treeAggregate(TreePartial.empty(),
-        new Fns.ReduceSeq(r), new Fns.ReduceMerge(r), 2));
-    return r.finish(total.result(blockCount(), r), size());
+  public DistributedArray mean(ReduceOptions o) {
+    return DistributedReductions.mean(this, o);
+  }
+
+  /** {@code np.var(a)} (ddof 0). */
+  public Scalar var() {
+    return DistributedReductions.var(this, 0);
+  }
+
+  /** {@code np.var(a, ddof=ddof)}. */
+  public Scalar var(double ddof) {
+    return DistributedReductions.var(this, ddof);
+  }
+
+  /** {@code np.var(a, axis=, keepdims=, ddof=)}. */
+  public DistributedArray var(ReduceOptions o) {
+    return DistributedReductions.var(this, o);
+  }
+
+  /** {@code np.std(a)} (ddof 0). */
+  public Scalar std() {
+    return DistributedReductions.std(this, 0);
+  }
+
+  public Scalar std(double ddof) {
+    return DistributedReductions.std(this, ddof);
+  }
+
+  public DistributedArray std(ReduceOptions o) {
+    return DistributedReductions.std(this, o);
+  }
+
+  /** {@code np.argmin(a)}: int64 flat (C order) index; the first NaN wins. */
+  public Scalar argmin() {
+    return DistributedReductions.argmin(this);
+  }
+
+  /** {@code np.argmin(a, axis=axis, keepdims=keepdims)}. */
+  public DistributedArray argmin(int axis, boolean keepdims) {
+    return DistributedReductions.argmin(this, axis, keepdims);
+  }
+
+  /** {@code np.argmax(a)}: int64 flat (C order) index; the first NaN wins. */
+  public Scalar argmax() {
+    return DistributedReductions.argmax(this);
+  }
+
+  public DistributedArray argmax(int axis, boolean keepdims) {
+    return DistributedReductions.argmax(this, axis, keepdims);
+  }
+
+  /** {@code np.any(a)}. */
+  public Scalar any() {
+    return DistributedReductions.any(this);
+  }
+
+  public DistributedArray any(ReduceOptions o) {
+    return DistributedReductions.any(this, o);
+  }
+
+  /** {@code np.all(a)}. */
+  public Scalar all() {
+    return DistributedReductions.all(this);
+  }
+
+  public DistributedArray all(ReduceOptions o) {
+    return DistributedReductions.all(this, o);
   }
 
   // ================================================================== to the driver
