@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.Tessera;
 import io.tessera.chunk.ChunkedArray;
+import io.tessera.chunk.ChunkedReductions;
 import io.tessera.chunk.Chunks;
-import io.tessera.chunk.TreeReduce;
 import io.tessera.dtype.DType;
 import io.tessera.errors.ClosedArrayException;
 import io.tessera.errors.ShapeException;
@@ -312,11 +312,16 @@ class DistributedArrayTest {
 
   // ------------------------------------------------------------------ reductions
 
-  /** The local engine's answer on the same grid: per-block values in TreeReduce's tree. */
+  /** The local engine's answer on the same grid (ChunkedReductions: exact float sums). */
   private Scalar localReduce(NDArray a, Chunks chunks, BlockReduction r) {
-    try (ChunkedArray c = ChunkedArray.fromArray(a, chunks)) {
-      long v = TreeReduce.reduce(c, np, r::block, (x, y) -> r.applyAsLong(x, y));
-      return r.finish(v, a.size());
+    try (ChunkedArray c = ChunkedArray.fromArray(a, chunks);
+        NDArray v = switch (r.op()) {
+          case SUM -> ChunkedReductions.sum(np, c);
+          case MEAN -> ChunkedReductions.mean(np, c);
+          case MIN -> ChunkedReductions.min(np, c);
+          case MAX -> ChunkedReductions.max(np, c);
+        }) {
+      return new Scalar(v.dtype(), Raw.getBits(v.dataAddress(), v.itemsize()));
     }
   }
 
