@@ -46,6 +46,9 @@ class ChunkedReductionGoldenTest extends ArrayTestBase {
 
   @Test
   void everyAxisReductionMatchesNumPyAndTheExactReference() throws Exception {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
     JsonNode root;
     try (InputStream in = getClass().getResourceAsStream(
         "/golden/chunk/chunked_reductions.json.gz")) {
@@ -54,6 +57,7 @@ class ChunkedReductionGoldenTest extends ArrayTestBase {
       }
       root = new ObjectMapper().readTree(new GZIPInputStream(in));
     }
+    long cpu1 = mx.getCurrentThreadCpuTime();
     List<NDArray> bases = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     int runs = 0;
@@ -85,7 +89,9 @@ class ChunkedReductionGoldenTest extends ArrayTestBase {
       bases.forEach(NDArray::close);
     }
     System.out.println("ChunkedReductionGoldenTest: " + root.get("cases").size() + " cases, "
-        + runs + " chunked runs, " + compared + " elements; worst ULP vs NumPy " + worstUlp);
+        + runs + " chunked runs, " + compared + " elements; worst ULP vs NumPy " + worstUlp
+        + "; cpu ms: parse " + (cpu1 - cpu0) / 1_000_000 + ", runs "
+        + (mx.getCurrentThreadCpuTime() - cpu1) / 1_000_000);
     assertTrue(compared > 20_000, "too few elements compared: " + compared);
     assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n",
         failures));
