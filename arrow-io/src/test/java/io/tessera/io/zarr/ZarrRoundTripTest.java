@@ -195,4 +195,38 @@ class ZarrRoundTripTest extends ArrayTestBase {
           && d.contains("stored:      4 of 4") && d.contains("\"units\": \"m\""), d);
     }
   }
+
+  @Test
+  void writingAndReadingHoldAFewChunksNotTheArray() throws Exception {
+    long[] shape = {1000, 1000}; // 8 MB of float64
+    Chunks c = Chunks.regular(shape, 128, 256); // 256 KiB blocks, edge blocks included
+    try (ChunkedArray g = ChunkedArray.generate(shape, DType.FLOAT64, c,
+        (idx, off, sh, tnp) -> io.tessera.io.chunked.ChunkedTestSupport.constant(tnp, sh,
+            off[0] * 1000 + off[1]))) {
+      for (ZarrCompressor comp : List.of(ZarrCompressor.NONE, ZarrCompressor.zlib(1))) {
+        LocalZarrStore store = LocalZarrStore.of(dir.resolve("mem" + comp));
+        long chunk = 128 * 256 * 8;
+        try (org.apache.arrow.memory.BufferAllocator a = new org.apache.arrow.memory.RootAllocator()) {
+          Zarr.write(g, store, ZarrWriteOptions.defaults().withCompressor(comp),
+              io.tessera.Tessera.using(a));
+          // a block, and the padded copy of an edge block (Arrow rounds up to powers of two)
+          assertTrue(a.getPeakMemoryAllocation() <= 4 * chunk, "write peak "
+              + a.getPeakMemoryAllocation() + " for chunks of " + chunk);
+        }
+        try (org.apache.arrow.memory.BufferAllocator a = new org.apache.arrow.memory.RootAllocator();
+            ChunkedArray back = Zarr.open(store)) {
+          long[] bad = {0};
+          back.forEachBlock(io.tessera.Tessera.using(a), b -> {
+            long[] off = b.offsets();
+            if (b.array().getDouble(0, 0) != off[0] * 1000 + off[1]) {
+              bad[0]++;
+            }
+          });
+          assertEquals(0, bad[0]);
+          assertTrue(a.getPeakMemoryAllocation() <= 2 * chunk, "read peak "
+              + a.getPeakMemoryAllocation());
+        }
+      }
+    }
+  }
 }
