@@ -32,11 +32,17 @@ import java.util.Objects;
  * the result is deterministic but may differ from NumPy's single pairwise sum within
  * {@code (nblocks + log2(4096) + 1) * eps * sum(|v|)}.
  *
+ * <p><b>Serialization.</b> An expression of placeholders, scalars and ufuncs is {@link
+ * java.io.Serializable} (ufuncs travel by name), so distributed operators can ship it to
+ * executors; one holding arrays is not, and says so.
+ *
  * <p><b>Placeholders.</b> {@link #arg(int)} stands for an operand given later ({@link #bind}); the
  * streaming outer operations ({@code io.tessera.chunk.Outer}) evaluate an expression over two
  * placeholders, e.g. {@code Expr.arg(0).sub(Expr.arg(1)).abs()} for |x - y|.
  */
-public abstract class Expr {
+public abstract class Expr implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   Expr() {}
 
   // ================================================================== construction
@@ -239,7 +245,13 @@ public abstract class Expr {
   // ================================================================== nodes
 
   static final class Leaf extends Expr {
-    final NDArray array;
+    private static final long serialVersionUID = 1L;
+    final transient NDArray array;
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      throw new java.io.NotSerializableException("an Expr holding the array " + this
+          + " cannot be serialized; use placeholders (Expr.arg) and bind them where it runs");
+    }
 
     Leaf(NDArray array) {
       this.array = Objects.requireNonNull(array);
@@ -257,6 +269,7 @@ public abstract class Expr {
   }
 
   static final class Scalar extends Expr {
+    private static final long serialVersionUID = 1L;
     final Object value;
 
     Scalar(Object value) {
@@ -284,6 +297,7 @@ public abstract class Expr {
   }
 
   static final class Placeholder extends Expr {
+    private static final long serialVersionUID = 1L;
     final int index;
 
     Placeholder(int index) {
@@ -306,12 +320,20 @@ public abstract class Expr {
   }
 
   static final class Call extends Expr {
-    final Ufunc ufunc;
+    private static final long serialVersionUID = 1L;
+    final transient Ufunc ufunc;
+    private final String ufuncName;
     final Expr[] inputs;
 
     Call(Ufunc ufunc, Expr[] inputs) {
       this.ufunc = ufunc;
+      this.ufuncName = ufunc.name();
       this.inputs = inputs;
+    }
+
+    /** Ufuncs travel by name. */
+    private Object readResolve() {
+      return new Call(Ufunc.of(ufuncName), inputs);
     }
 
     @Override

@@ -170,4 +170,31 @@ class ExprTest extends ArrayTestBase {
       }
     }
   }
+
+  @Test
+  void placeholderExpressionsSerializeAndArraysSayTheyCannot() throws Exception {
+    Expr e = Expr.arg(0).sub(Expr.arg(1)).abs().mul(0.5).add(Expr.apply(Ufunc.MAXIMUM,
+        Expr.arg(0), 2L));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(e);
+    }
+    Expr back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (Expr) in.readObject();
+    }
+    assertEquals(e.toString(), back.toString());
+    try (NDArray x = random(DType.FLOAT64, 300); NDArray y = random(DType.FLOAT64, 300);
+         NDArray want = e.bind(x, y).eval(); NDArray got = back.bind(x, y).eval()) {
+      assertSameBits(want, got, "deserialized expression");
+    }
+    try (NDArray a = random(DType.FLOAT64, 3)) {
+      java.io.NotSerializableException ex = org.junit.jupiter.api.Assertions.assertThrows(
+          java.io.NotSerializableException.class,
+          () -> new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream())
+              .writeObject(Expr.of(a).add(1.0)));
+      assertTrue(ex.getMessage().contains("Expr.arg"), ex.getMessage());
+    }
+  }
 }
