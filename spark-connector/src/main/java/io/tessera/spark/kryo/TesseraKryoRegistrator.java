@@ -13,6 +13,7 @@ import io.tessera.spark.Scalar;
 import io.tessera.spark.internal.BlockGrid;
 import io.tessera.spark.internal.BlockPayload;
 import io.tessera.spark.internal.HeapArray;
+import io.tessera.spark.internal.PairKey;
 import io.tessera.spark.internal.TreePartial;
 import java.io.IOException;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -49,6 +50,7 @@ public final class TesseraKryoRegistrator implements KryoRegistrator {
     kryo.register(HeapArray.class, new HeapArraySerializer());
     kryo.register(TreePartial.class, new TreePartialSerializer());
     ReductionSerializers.register(kryo);
+    kryo.register(PairKey.class, new PairKey.KryoSerializer());
     kryo.register(long[].class);
     kryo.register(long[][].class);
     kryo.register(byte[].class);
