@@ -210,8 +210,10 @@ final class ContractionPlanner {
     long cBlk = out.largestBlockBytes(c.dtype());
     long xv = c.virtualChunks(xside).largestBlockBytes(x.dtype());
     long sv = c.virtualChunks(bside).largestBlockBytes(s.dtype());
+    boolean fold = !direct && c.foldable(xside);
+    long row = fold ? ContractionPlanner.sat(kb, xv) : xv;
     long mapTask = xd.plan().offHeapPerTask() + xd.chunks().largestBlockBytes(x.dtype())
-        + xv + sv + cBlk;
+        + row + sv + 2 * cBlk;
     int n = direct ? xd.numPartitions() : sumPartitions(sc, outBlocks, kb, cBlk, opt);
     long sumTask = direct ? 0 : perSumTask(outBlocks, n, kb, cBlk);
     long perTask = Math.max(mapTask, sumTask);
@@ -237,8 +239,9 @@ final class ContractionPlanner {
     String label = "tessera " + title + " -> " + DistributedArray.describe(c.dtype(), out)
         + " (broadcast " + side(bside) + ")";
     JavaPairRDD<BlockIndex, NDArray> rdd = Jobs.building(sc, label, () -> {
-      JavaPairRDD<BlockIndex, NDArray> parts = xd.blocks().mapPartitionsToPair(
-          new ContractionFns.BroadcastMultiply(c, xside, bc, direct), true);
+      JavaPairRDD<BlockIndex, NDArray> parts = xd.blocks().mapPartitionsToPair(fold
+          ? new ContractionFns.FoldedBroadcastMultiply(c, bc)
+          : new ContractionFns.BroadcastMultiply(c, xside, bc, direct), true);
       if (direct) {
         return parts;
       }
@@ -261,9 +264,16 @@ final class ContractionPlanner {
             + kernelName(c) + ")")
         .note(direct ? "one product per result block, in the " + side(xside)
             + " operand's layout: no shuffle at all"
+            : fold ? "partial products: " + partials + " (" + kb + " per result block), summed "
+            + "left to right on the map side over each row's run of k blocks from k = 0 (a row "
+            + "cut by a partition boundary sends the rest one by one): about " + outBlocks
+            + " sums, " + MemoryBudget.formatBytes(sat(cBlk, outBlocks)) + ", through one "
+            + "shuffle, then summed per result block in fixed k order (k = 0, 1, ..., "
+            + (kb - 1) + ", left to right)"
             : "partial products: " + partials + " (" + kb + " per result block), "
-            + MemoryBudget.formatBytes(sat(cBlk, partials)) + " at most through one shuffle, summed per result "
-            + "block in fixed k order (k = 0, 1, ..., " + (kb - 1) + ", left to right)")
+            + MemoryBudget.formatBytes(sat(cBlk, partials)) + " at most through one shuffle, "
+            + "summed per result block in fixed k order (k = 0, 1, ..., " + (kb - 1)
+            + ", left to right)")
         .note(memoryNote(sc, perTask, heap, s.nbytes()));
     if (s.dist != null) {
       p.child(side(bside) + " operand: BROADCAST (collected, " + MemoryBudget.formatBytes(

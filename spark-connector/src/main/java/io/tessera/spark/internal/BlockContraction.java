@@ -225,7 +225,30 @@ public final class BlockContraction implements Serializable {
 
   /** The key of a partial product: ordered by result block, then by k. */
   public BlockIndex partialKey(long outIndex, long kIndex) {
-    return new BlockIndex(outIndex * kBlocks() + kIndex, new long[] {outIndex, kIndex});
+    return foldedKey(outIndex, kIndex, kIndex);
+  }
+
+  /**
+   * The key of the left-to-right sum of the partial products {@code kFirst .. kLast} of one
+   * result block ({@code kFirst} is 0: only a prefix may be folded without changing the order).
+   */
+  public BlockIndex foldedKey(long outIndex, long kFirst, long kLast) {
+    return new BlockIndex(outIndex * kBlocks() + kFirst, new long[] {outIndex, kFirst, kLast});
+  }
+
+  /**
+   * Whether the broadcast plan may fold runs of partial products on the map side: the left
+   * operand is the distributed one and the only summed label is its last axis, so its blocks
+   * arrive row by row with k increasing.
+   */
+  public boolean foldable(int distributedSide) {
+    return distributedSide == 0 && lk.length() == 1 && la.charAt(la.length() - 1) == lk.charAt(0)
+        && lb.indexOf(lk.charAt(0)) >= 0;
+  }
+
+  /** Position of the summed label among operand {@code side}'s axes (foldable contractions). */
+  public int kAxis(int side) {
+    return labels(side).indexOf(lk.charAt(0));
   }
 
   /**

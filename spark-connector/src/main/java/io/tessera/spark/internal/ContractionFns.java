@@ -253,6 +253,188 @@ public final class ContractionFns {
   }
 
   /**
+   * Broadcast plan with the left operand distributed and the summed label its last axis (matmul
+   * {@code ij,jk->ik} and its batched form): the operand's blocks arrive row by row with k
+   * increasing, so a row's run of blocks that starts at k = 0 is multiplied and summed left to
+   * right on the map side, one result block at a time, and only that prefix sum crosses the
+   * shuffle (the order of the sum is unchanged: ((P0 + P1) + P2) + ...). A run that starts later
+   * (a row cut by a partition boundary) sends its products one by one. Holds one row's run of
+   * blocks, one accumulator, one product and one box of the broadcast operand at a time.
+   */
+  public static final class FoldedBroadcastMultiply implements
+      PairFlatMapFunction<Iterator<Tuple2<BlockIndex, NDArray>>, BlockIndex, NDArray> {
+    private static final long serialVersionUID = 1L;
+    private final BlockContraction c;
+    private final Broadcast<HeapArray> other;
+    private transient Map<Long, List<long[]>> bySharedIndex;
+
+    public FoldedBroadcastMultiply(BlockContraction c, Broadcast<HeapArray> other) {
+      this.c = c;
+      this.other = other;
+    }
+
+    private Map<Long, List<long[]>> index() {
+      if (bySharedIndex == null) {
+        Map<Long, List<long[]>> m = new HashMap<>();
+        Chunks vs = c.virtualChunks(1);
+        for (long l = 0; l < vs.blockCount(); l++) {
+          long[] vc = vs.blockIndex(l);
+          m.computeIfAbsent(c.sharedIndex(1, vc), x -> new ArrayList<>()).add(vc);
+        }
+        bySharedIndex = m;
+      }
+      return bySharedIndex;
+    }
+
+    /** The row of a real block: its coordinates without the k axis. */
+    private static long[] row(long[] coords, int kAxis) {
+      long[] r = coords.clone();
+      r[kAxis] = -1;
+      return r;
+    }
+
+    @Override
+    public Iterator<Tuple2<BlockIndex, NDArray>> call(Iterator<Tuple2<BlockIndex, NDArray>> it) {
+      Map<Long, List<long[]>> idx = index();
+      Chunks vs = c.virtualChunks(1);
+      int ka = c.kAxis(0);
+      int kb = c.kAxis(1);
+      return new Iterator<>() {
+        private Tuple2<BlockIndex, NDArray> look;
+        /** The current row's virtual blocks by row key (virtual coords without k), k ascending. */
+        private final List<List<NDArray>> runs = new ArrayList<>();
+        private final List<List<long[]>> runCoords = new ArrayList<>();
+        private final List<long[]> work = new ArrayList<>(); // {run, partner index, out}
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          while (next >= work.size()) {
+            release();
+            if (!loadRow()) {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        private void release() {
+          for (List<NDArray> r : runs) {
+            r.forEach(NDArray::close);
+          }
+          runs.clear();
+          runCoords.clear();
+          work.clear();
+          next = 0;
+        }
+
+        /** Reads the next row's real blocks; false at the end of the input. */
+        private boolean loadRow() {
+          if (look == null) {
+            if (!it.hasNext()) {
+              return false;
+            }
+            look = it.next();
+          }
+          long[] row = row(look._1().coords(), ka);
+          Map<String, Integer> byKey = new HashMap<>();
+          while (look != null && java.util.Arrays.equals(row(look._1().coords(), ka), row)) {
+            try (NDArray block = look._2()) {
+              for (long[][] vb : c.virtualBlocks(0, look._1().coords())) {
+                long[] key = vb[0].clone();
+                key[ka] = -1;
+                String k = java.util.Arrays.toString(key);
+                Integer r = byKey.get(k);
+                if (r == null) {
+                  r = runs.size();
+                  byKey.put(k, r);
+                  runs.add(new ArrayList<>());
+                  runCoords.add(new ArrayList<>());
+                }
+                NDArray v = ExecutorMemory.adopt(c.view(0, block, vb[0], vb[1]));
+                if (!v.isCContiguous()) {
+                  try (NDArray w = v) {
+                    v = ExecutorMemory.adopt(w.copy());
+                  }
+                }
+                runs.get(r).add(v);
+                runCoords.get(r).add(vb[0]);
+              }
+            }
+            look = it.hasNext() ? it.next() : null;
+          }
+          for (int r = 0; r < runs.size(); r++) {
+            long[] first = runCoords.get(r).get(0);
+            List<long[]> partners = idx.getOrDefault(c.sharedIndex(0, first), List.of());
+            for (int p = 0; p < partners.size(); p++) {
+              work.add(new long[] {r, p});
+            }
+          }
+          return true;
+        }
+
+        @Override
+        public Tuple2<BlockIndex, NDArray> next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          long[] w = work.get(next);
+          List<NDArray> xs = runs.get((int) w[0]);
+          List<long[]> xc = runCoords.get((int) w[0]);
+          long[] p0 = idx.get(c.sharedIndex(0, xc.get(0))).get((int) w[1]);
+          long k0 = c.kIndex(xc.get(0), p0);
+          long o = c.outIndex(xc.get(0), p0);
+          int m = xs.size();
+          if (k0 != 0) {
+            // not a prefix: one product at a time (w[2] counts the products done)
+            int at = (int) (w.length > 2 ? w[2] : 0);
+            Tuple2<BlockIndex, NDArray> t = product(xs.get(at), xc.get(at), p0, kb, o);
+            if (at + 1 < m) {
+              work.set(next, new long[] {w[0], w[1], at + 1});
+            } else {
+              next++;
+            }
+            return t;
+          }
+          next++;
+          NDArray acc = null;
+          try {
+            for (int j = 0; j < m; j++) {
+              Tuple2<BlockIndex, NDArray> t = product(xs.get(j), xc.get(j), p0, kb, o);
+              if (acc == null) {
+                acc = t._2();
+              } else {
+                try (NDArray pj = t._2()) {
+                  acc.addi(pj);
+                }
+              }
+            }
+          } catch (RuntimeException e) {
+            if (acc != null) {
+              acc.close();
+            }
+            throw e;
+          }
+          return new Tuple2<>(c.foldedKey(o, 0, c.kIndex(xc.get(m - 1), p0)), acc);
+        }
+
+        /** The product of one virtual block of the row with its partner at that block's k. */
+        private Tuple2<BlockIndex, NDArray> product(NDArray x, long[] cx, long[] p0, int kAxisB,
+            long o) {
+          long[] cs = p0.clone();
+          cs[kAxisB] = cx[ka];
+          NDArray prod;
+          try (NDArray s = other.value().region(ExecutorMemory.tessera(), vs.blockOffsets(cs),
+              vs.blockShape(cs))) {
+            prod = c.multiply(x, s);
+          }
+          return new Tuple2<>(c.partialKey(o, c.kIndex(cx, cs)), prod);
+        }
+      };
+    }
+  }
+
+  /**
    * The second stage of both plans: partial products sorted by (result block, k) are summed per
    * result block left to right in k, {@code ((P0 + P1) + P2) + ...}, into the result block.
    */
@@ -285,7 +467,7 @@ public final class ContractionFns {
           NDArray acc = first._2();
           long expect = 0;
           try {
-            check(first, o, expect++);
+            expect = check(first, o, expect);
             while (it.hasNext()) {
               Tuple2<BlockIndex, NDArray> t = it.next();
               if (t._1().coord(0) != o) {
@@ -293,13 +475,13 @@ public final class ContractionFns {
                 break;
               }
               try (NDArray p = t._2()) {
-                check(t, o, expect++);
+                expect = check(t, o, expect);
                 acc.addi(p);
               }
             }
             if (expect != kb) {
               throw new TesseraException("contraction", "contraction: result block " + o
-                  + " received " + expect + " partial products of " + kb);
+                  + " received partial products up to " + expect + " of " + kb);
             }
           } catch (RuntimeException e) {
             acc.close();
@@ -309,12 +491,14 @@ public final class ContractionFns {
           return new Tuple2<>(idx, Fns.checked("contraction", acc, idx, out, c.dtype()));
         }
 
-        private void check(Tuple2<BlockIndex, NDArray> t, long o, long k) {
+        /** Checks that t continues the sum at k; returns the k after it. */
+        private long check(Tuple2<BlockIndex, NDArray> t, long o, long k) {
           if (t._1().coord(1) != k) {
             throw new TesseraException("contraction", "contraction: result block " + o
                 + " got partial " + t._1().coord(1) + " where " + k + " was due (partials must "
                 + "arrive sorted by k)");
           }
+          return t._1().coord(2) + 1;
         }
       };
     }
