@@ -234,7 +234,7 @@ class TopicExamplesTest {
     has(out, "(1000, 1000) float64 = 7.6 MiB", "BudgetExceededException before allocating",
         "add(x1, x2) with x1 (1000, 1) x2 (1, 1000) would allocate 7.6 MiB float64 > budget",
         "step 100", "shape (1000,)", "first -2.0, last -1.0");
-    double rel = Double.parseDouble(out.replaceAll("(?s).*chunked loop within ([0-9.e-]+) .*",
+    double rel = Double.parseDouble(out.replaceAll("(?s).*chunked loop within ([0-9.eE+-]+) .*",
         "$1"));
     assertTrue(rel < 1e-12, out);
   }
