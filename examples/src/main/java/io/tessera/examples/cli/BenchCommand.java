@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
  * PNG bar charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    header = "Compare Tessera with NumPy side by side (table + PNG charts).",
     description = {"Time the same workloads in Tessera and NumPy on this machine, interleaved in "
         + "one run (the side-by-side harness of benchmarks/run-side-by-side.sh), and write the "
         + "Markdown table (side-by-side.md) and PNG bar charts (ratios.png: Tessera time / "

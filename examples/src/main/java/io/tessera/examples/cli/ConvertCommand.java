@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tessera convert IN OUT}: between .npy, .npz, Arrow IPC and Zarr, streamed. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
+    header = "Convert between .npy, .npz, Arrow IPC and Zarr, streamed.",
     description = {"Convert an array between .npy, .npz, Arrow IPC (file or stream) and Zarr v2, "
         + "slab by slab along axis 0, so memory stays bounded by --chunk-bytes (inputs are "
         + "memory-mapped where the format allows).",

@@ -1,11 +1,14 @@
 package io.tessera.examples.cli;
 
 import io.tessera.Tessera;
+import io.tessera.chunk.ChunkedArray;
 import io.tessera.chunk.Chunks;
 import io.tessera.dtype.DType;
 import io.tessera.io.npy.MapMode;
 import io.tessera.io.npy.MemoryMap;
 import io.tessera.io.npy.NpyWriter;
+import io.tessera.io.zarr.LocalZarrStore;
+import io.tessera.io.zarr.Zarr;
 import io.tessera.memory.MemoryBudget;
 import io.tessera.ndarray.NDArray;
 import io.tessera.shape.Shapes;
@@ -63,25 +66,24 @@ final class DemoJob {
     Files.createDirectories(spec.out());
     try (BufferAllocator allocator = Allocators.root()) {
       Tessera np = Tessera.using(allocator);
-      MemoryMap map = spec.input() == null ? null : MemoryMap.open(spec.input(), MapMode.R,
-          allocator);
+      Input in = Input.open(spec.input(), allocator);
       try {
-        long[] shape = map != null ? map.array().shape() : spec.d() == 1 ? new long[] {spec.n()}
+        long[] shape = in != null ? in.shape() : spec.d() == 1 ? new long[] {spec.n()}
             : new long[] {spec.n(), spec.d()};
         if (shape.length != 1 && shape.length != 2) {
           throw new CliException(spec.input() + ": the job takes a 1-D (n,) or 2-D (n, d) array "
               + "of points, got shape " + Shapes.format(shape));
         }
-        DType xType = map != null ? map.array().dtype() : DType.FLOAT64;
+        DType xType = in != null ? in.dtype() : DType.FLOAT64;
         if (xType.isBool()) {
           throw new CliException(spec.input() + ": bool points have no distance; the job takes "
               + "numbers");
         }
         Chunks chunks = chunks(shape, xType, spec.blockRows());
         long t0 = System.nanoTime();
-        try (DistributedArray x = map != null ? DistributedArray.fromLocal(sc, map.array(), chunks)
+        try (DistributedArray x = in != null ? in.distribute(sc, chunks)
             : DistributedArray.uniform(sc, spec.seed(), chunks, 0.0, 1.0)) {
-          values.put("x", (map != null ? spec.input().toString() : "uniform [0, 1) seed "
+          values.put("x", (in != null ? spec.input().toString() : "uniform [0, 1) seed "
               + spec.seed()) + ", shape " + Shapes.format(shape) + " " + xType + ", "
               + MemoryBudget.formatBytes(x.nbytes()));
           values.put("blocks", x.blockCount() + " blocks of " + Shapes.format(chunks.chunkSize())
@@ -112,7 +114,7 @@ final class DemoJob {
           try (y) {
             write(spec.out().resolve("refs.npy"), y);
             if (spec.saveInput()) {
-              if (map != null) {
+              if (in != null) {
                 throw new CliException("--save-input is for generated input (the input is "
                     + spec.input() + " already)", Errors.USAGE, null);
               }
@@ -141,8 +143,8 @@ final class DemoJob {
           values.put("total seconds", secs(System.nanoTime() - t0));
         }
       } finally {
-        if (map != null) {
-          map.close();
+        if (in != null) {
+          in.close();
         }
       }
     }
@@ -150,6 +152,69 @@ final class DemoJob {
     Files.writeString(json, json(values), StandardCharsets.UTF_8);
     files.add(json);
     return new Summary(values, files);
+  }
+
+  /** The job's input file: a memory-mapped .npy or a lazily read Zarr array. */
+  private static final class Input implements AutoCloseable {
+    final MemoryMap map;
+    final LocalZarrStore store;
+    final ChunkedArray zarr;
+
+    private Input(MemoryMap map, LocalZarrStore store, ChunkedArray zarr) {
+      this.map = map;
+      this.store = store;
+      this.zarr = zarr;
+    }
+
+    static Input open(Path path, BufferAllocator allocator) throws IOException {
+      if (path == null) {
+        return null;
+      }
+      if (ArrayFormat.detect(path) == ArrayFormat.ZARR) {
+        LocalZarrStore store = LocalZarrStore.of(path);
+        try {
+          return new Input(null, store, Zarr.open(store));
+        } catch (RuntimeException e) {
+          store.close();
+          throw e;
+        }
+      }
+      return new Input(MemoryMap.open(path, MapMode.R, allocator), null, null);
+    }
+
+    long[] shape() {
+      return map != null ? map.array().shape() : zarr.shape();
+    }
+
+    DType dtype() {
+      return map != null ? map.array().dtype() : zarr.dtype();
+    }
+
+    /** Blocks on {@code chunks}: copied out of the map, or Zarr chunks regrouped into rows. */
+    DistributedArray distribute(JavaSparkContext sc, Chunks chunks) {
+      if (map != null) {
+        return DistributedArray.fromLocal(sc, map.array(), chunks);
+      }
+      if (zarr.chunks().equals(chunks)) {
+        return DistributedArray.fromChunked(sc, zarr);
+      }
+      try (ChunkedArray rows = zarr.rechunk(chunks)) {
+        return DistributedArray.fromChunked(sc, rows);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (map != null) {
+        map.close();
+      } else {
+        try {
+          zarr.close();
+        } finally {
+          store.close();
+        }
+      }
+    }
   }
 
   /** Blocks of whole rows: about 8 MiB each by default, at least two per core. */

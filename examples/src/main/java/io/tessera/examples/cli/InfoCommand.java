@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tessera info FILE}: the debug report of an array file without loading its data. */
 @Command(name = "info", mixinStandardHelpOptions = true,
+    header = "Describe an array file without loading it.",
     description = {"Print the debug report of a .npy, .npz, Arrow IPC file or stream, or Zarr "
         + "array without loading its data: format and header, shape, dtype, order, strides, "
         + "nbytes, the Arrow schema with its arrow.fixed_shape_tensor metadata, the Zarr chunk "

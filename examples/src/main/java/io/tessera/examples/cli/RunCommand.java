@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code tessera run}: the demo batch job on Spark. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+    header = "Run the demo batch job on Spark (local[*] by default).",
     description = {"Run a batch analytics job on Spark (local[*] unless --master): generate (or "
-        + "load from a .npy) an (n, d) array of points, reduce it (sum, min, max, mean), then "
+        + "load from a .npy or Zarr) an (n, d) array of points, reduce it (sum, min, max, "
+        + "mean), then "
         + "for every point the distance to its nearest of m reference points: a chunked outer "
         + "reduction min_j |x_i - y_j| streamed block by block, never holding the n x m matrix. "
         + "The results are written as .npy files for NumPy (nearest.npy, refs.npy, and x.npy "
@@ -47,8 +49,8 @@ final class RunCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--input", paramLabel = "FILE",
-      description = "Load the points from a .npy file of shape (n,) or (n, d) instead "
-          + "(memory-mapped).")
+      description = "Load the points from a .npy file (memory-mapped) or a Zarr array "
+          + "(read chunk by chunk) of shape (n,) or (n, d) instead.")
   Path input;
 
   @Option(names = "--refs", paramLabel = "M", defaultValue = "2000",
@@ -69,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
   boolean saveInput;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Extra Spark configuration (repeatable), e.g. --conf spark.driver.memory=4g.")
+      description = "Extra Spark configuration (repeatable), e.g. --conf spark.default.parallelism=8.")
   Map<String, String> conf;
 
   @Option(names = "--ui", description = "Start Spark's web UI (off by default).")
@@ -122,8 +124,8 @@ final class RunCommand implements Callable<Integer> {
     int d = 0;
     if (input != null) {
       ArrayFormat f = ArrayFormat.detect(input);
-      if (f != ArrayFormat.NPY) {
-        throw new CliException(input + ": the job reads .npy input (this is " + f.id()
+      if (f != ArrayFormat.NPY && f != ArrayFormat.ZARR) {
+        throw new CliException(input + ": the job reads .npy or Zarr input (this is " + f.id()
             + "); convert it first: tessera convert " + input + " points.npy");
       }
     } else {

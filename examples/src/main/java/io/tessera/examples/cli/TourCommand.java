@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tessera tour}: runs the examples, one per topic of the guide, in the guide's order. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
+    header = "Run the examples of the guide, topic by topic.",
     description = {"Run the examples, one per topic of the NumPy memory and performance guide, "
         + "in the guide's order: shapes, strides, flags, views versus copies, memory maps, "
         + "chunking, vectorization, einsum, the pitfalls and the debug report."})

@@ -52,7 +52,7 @@ class ConvertCommandTest {
     long[][] shapes = {{1000}, {37, 5}, {6, 7, 3}, {0, 4}, {1}};
     DType[] dtypes = {DType.FLOAT64, DType.FLOAT32, DType.FLOAT16, DType.INT8, DType.UINT16,
         DType.INT64, DType.BOOL};
-    String[] via = {"arrow", "arrows", "npz"};
+    String[] via = {"arrow", "arrows", "npz", "zarr"};
     int k = 0;
     for (long[] s : shapes) {
       for (DType t : dtypes) {
@@ -75,10 +75,34 @@ class ConvertCommandTest {
     CliRun r = CliRun.of("convert", "--chunk-bytes", "100", mid.toString(), back.toString()).ok();
     assertTrue(r.out().contains("-> " + back), r.out());
     assertSameArray(in, back);
-    if (order == Order.C || via.equals("npz")) {
+    if (order == Order.C || via.equals("npz") || via.equals("zarr")) {
       // same header and bytes as the input: the .npy file itself is identical
       assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(back));
     }
+  }
+
+  @Test
+  void zarrChunksAlongAxisZeroAndReadsAnyGrid() throws Exception {
+    Path in = Fixtures.npy(dir, "in.npy", alloc, DType.INT32, Order.C, 50, 6);
+    Path z = dir.resolve("x.zarr");
+    CliRun.of("convert", "--chunk-bytes", "240", in.toString(), z.toString()).ok();
+    String meta = Files.readString(z.resolve(".zarray"));
+    assertTrue(meta.replaceAll("\\s", "").contains("\"chunks\":[10,6]"), meta);
+    // a Zarr array chunked along both axes (as another writer might) reads back the same
+    Path z2 = dir.resolve("grid.zarr");
+    try (NDArray a = NpyReader.read(in, alloc);
+         io.tessera.io.zarr.LocalZarrStore s = io.tessera.io.zarr.LocalZarrStore.of(z2)) {
+      io.tessera.io.zarr.Zarr.write(a, s, new long[] {7, 4},
+          io.tessera.io.zarr.ZarrWriteOptions.defaults().withCompressor(
+              io.tessera.io.zarr.ZarrCompressor.zlib(1)));
+    }
+    Path back = dir.resolve("back.npy");
+    CliRun.of("convert", "--chunk-bytes", "100", z2.toString(), back.toString()).ok();
+    assertArrayEquals(Files.readAllBytes(in), Files.readAllBytes(back));
+    CliRun r = CliRun.of("info", z2.toString()).ok();
+    assertTrue(r.out().contains("Zarr v2 array"), r.out());
+    assertTrue(r.out().contains("(7, 4) -> grid (8, 2)"), r.out());
+    assertTrue(r.out().contains("strides: (24, 4)"), r.out());
   }
 
   @Test

@@ -94,6 +94,28 @@ class RunCommandTest {
   }
 
   @Test
+  void pointsFromAZarrArrayChunkedAlongBothAxes() throws Exception {
+    Path z = dir.resolve("points.zarr");
+    Path npy = dir.resolve("points.npy");
+    try (NDArray base = io.tessera.Tessera.using(alloc).linspace(0, 7, 1200, false,
+        DType.FLOAT64); NDArray x = base.reshape(400, 3);
+         io.tessera.io.zarr.LocalZarrStore s = io.tessera.io.zarr.LocalZarrStore.of(z)) {
+      io.tessera.io.zarr.Zarr.write(x, s, new long[] {64, 2},
+          io.tessera.io.zarr.ZarrWriteOptions.defaults());
+      NpyWriter.write(npy, x);
+    }
+    Path out = dir.resolve("job");
+    CliRun.of("run", "--master", "local[2]", "--input", z.toString(), "--refs", "9",
+        "--block-rows", "100", "--no-progress", "--out", out.toString()).ok();
+    try (NDArray x = NpyReader.read(npy, alloc);
+         NDArray y = NpyReader.read(out.resolve("refs.npy"), alloc);
+         NDArray got = NpyReader.read(out.resolve("nearest.npy"), alloc);
+         NDArray want = NearestDistance.compute(x, y)) {
+      assertArrayEquals(ConvertCommandTest.cBytes(want), ConvertCommandTest.cBytes(got));
+    }
+  }
+
+  @Test
   void badArgumentsFailBeforeSparkStarts() throws Exception {
     Path out = dir.resolve("o");
     CliRun.of("run", "--generate", "10,2", "--input", "x.npy")
@@ -106,7 +128,7 @@ class RunCommandTest {
     Path arrow = dir.resolve("a.arrow");
     Files.write(arrow, "ARROW1".getBytes(StandardCharsets.US_ASCII));
     CliRun.of("run", "--input", arrow.toString()).failsWith(1, "tessera run",
-        "the job reads .npy input (this is arrow)");
+        "the job reads .npy or Zarr input (this is arrow)");
     Path file = dir.resolve("file");
     Files.writeString(file, "x");
     CliRun.of("run", "--out", file.toString()).failsWith(2, "tessera run", "is a file");
