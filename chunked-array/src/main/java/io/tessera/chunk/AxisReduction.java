@@ -240,13 +240,15 @@ public final class AxisReduction {
   /** An upper bound of the bytes a partial over a tile of {@code outputs} outputs holds. */
   public long partialBytes(long outputs) {
     long per;
+    boolean exact = false;
     switch (op) {
-      case SUM: per = floatIn ? ExactSums.bytesPerOutput() : 8; break;
-      case MEAN: case VAR: case STD: per = ExactSums.bytesPerOutput(); break;
+      case SUM: per = floatIn ? ExactSums.bytesPerOutput() : 8; exact = floatIn; break;
+      case MEAN: case VAR: case STD: per = ExactSums.bytesPerOutput(); exact = true; break;
       case ARGMIN: case ARGMAX: per = 16; break;
       default: per = 8;
     }
-    return outputs * per + 256;
+    long dense = exact ? Math.min(outputs, ExactSums.DENSE) * 640L : 0;
+    return outputs * per + dense + 256;
   }
 
   /** A new C-order result array of {@link #resultShape()} and {@link #resultType()}. */
@@ -689,6 +691,23 @@ public final class AxisReduction {
       case MIN: case MAX:
         if (floatIn) {
           double[] d = p.d;
+          boolean min = op == Op.MIN;
+          if (os == 0) {
+            double cur = d[o];
+            if (min) {
+              for (int k = 0; k < c && cur == cur; k++) {
+                double x = dv[k];
+                cur = x != x ? x : x < cur ? x : cur;
+              }
+            } else {
+              for (int k = 0; k < c && cur == cur; k++) {
+                double x = dv[k];
+                cur = x != x ? x : x > cur ? x : cur;
+              }
+            }
+            d[o] = cur;
+            return;
+          }
           for (int k = 0; k < c; k++) {
             int oo = o + k * os;
             d[oo] = extreme(d[oo], dv[k]);
