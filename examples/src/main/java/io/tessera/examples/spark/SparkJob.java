@@ -2,14 +2,12 @@ package io.tessera.examples.spark;
 
 import io.tessera.Tessera;
 import io.tessera.chunk.Chunks;
-import io.tessera.chunk.Outer;
 import io.tessera.dtype.DType;
 import io.tessera.expr.Expr;
 import io.tessera.io.npy.NpyWriter;
 import io.tessera.ndarray.NDArray;
-import io.tessera.spark.BlockIndex;
 import io.tessera.spark.DistributedArray;
-import io.tessera.spark.ExecutorMemory;
+import io.tessera.spark.DistributedOuter;
 import io.tessera.spark.Scalar;
 import io.tessera.spark.TesseraSpark;
 import io.tessera.ufunc.Ufunc;
@@ -17,14 +15,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import scala.Tuple2;
 
 /**
  * A batch job on Spark, written for NumPy to read:
@@ -36,8 +31,9 @@ import scala.Tuple2;
  *   <li>reductions: {@code sum(c)}, {@code mean(c)}, {@code min(b)}, {@code max(b)} in a fixed
  *       block tree (the same bits for any partition count);
  *   <li>a chunked outer reduction: {@code nearest[i] = min_j |x[i] - y[j]|} for a local grid
- *       {@code y} of m points, sent once as a broadcast variable; each task streams its block
- *       through {@link Outer#outerReduce} without ever holding an n x m matrix;
+ *       {@code y} of m points ({@link DistributedOuter#outerReduce}): y is sent once as a
+ *       broadcast variable and each task streams its x blocks through the local engine's fused
+ *       outer reduction, tile by tile, never holding an n x m matrix;
  *   <li>results written as {@code .npy}: {@code x.npy}, {@code y.npy}, {@code nearest.npy} and
  *       {@code stats.npy} ({@code [sum(c), mean(c), min(b), max(b)]}) and {@code blocks.npy}
  *       (the number of blocks, for the summation error bound), which
@@ -105,14 +101,13 @@ public final class SparkJob {
         for (int j = 0; j < p.m(); j++) {
           grid[j] = p.m() == 1 ? 0.0 : (double) j / (p.m() - 1);
         }
-        Broadcast<double[]> y = sc.broadcast(grid);
-        List<Tuple2<Long, double[]>> parts = x.blocks().map(kv -> nearest(kv, y.value()))
-            .collect();
-        y.destroy();
-        double[] nearest = new double[Math.toIntExact(p.n())];
-        for (Tuple2<Long, double[]> t : parts) {
-          System.arraycopy(t._2(), 0, nearest, Math.toIntExact(chunks.start(0,
-              Math.toIntExact(t._1()))), t._2().length);
+        double[] nearest;
+        try (NDArray y = np.array(grid);
+            DistributedArray d = DistributedOuter.outerReduce(
+                Expr.arg(0).sub(Expr.arg(1)).abs(), Ufunc.MINIMUM, x, y);
+            NDArray local = d.toLocal(np)) {
+          out.println(d.explainString());
+          nearest = local.toDoubleArray();
         }
         double nearestSum = 0;
         for (double v : nearest) {
@@ -138,17 +133,6 @@ public final class SparkJob {
         return new Result(p.n(), p.m(), sum.doubleValue(), mean.doubleValue(),
             min.doubleValue(), max.doubleValue(), nearestSum, dir);
       }
-    }
-  }
-
-  /** On an executor: the block's nearest-grid distances, streamed tile by tile. */
-  private static Tuple2<Long, double[]> nearest(Tuple2<BlockIndex, NDArray> kv, double[] grid) {
-    Tessera np = ExecutorMemory.tessera();
-    try (NDArray xb = kv._2();
-        NDArray y = ExecutorMemory.adopt(np.array(grid));
-        NDArray d = ExecutorMemory.adopt(Outer.outerReduce(
-            Expr.arg(0).sub(Expr.arg(1)).abs(), Ufunc.MINIMUM, xb, y, 1))) {
-      return new Tuple2<>(kv._1().linear(), d.toDoubleArray());
     }
   }
 
