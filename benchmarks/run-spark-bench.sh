@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 mvn -B -q -o -DskipTests -pl benchmarks -am package
 CP_FILE=benchmarks/target/spark-classpath.txt
 mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.includeScope=provided \
-  -Dmdep.outputFile="$CP_FILE" >/dev/null
+  -Dmdep.outputFile="$PWD/$CP_FILE" >/dev/null
+# this checkout's modules, not whatever snapshot jars ~/.m2 holds
+DEPS=$(tr ':' '\n' < "$CP_FILE" | grep -v -e '/io/tessera/' -e 'slf4j-nop' | paste -sd: -)
+CP="benchmarks/target/classes:chunked-array/target/classes:arrow-io/target/classes"
+CP="$CP:spark-connector/target/classes:$DEPS"
 MAIN="$1"
 shift
 exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java \
@@ -22,4 +26,4 @@ exec env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE java \
   --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
   -Xmx6g -XX:MaxDirectMemorySize=8g \
-  -cp "benchmarks/target/classes:$(cat "$CP_FILE")" "$MAIN" "$@"
+  -cp "$CP" "$MAIN" "$@"
