@@ -15,7 +15,6 @@ import io.tessera.ndarray.NDArray;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -32,13 +31,11 @@ public final class InterchangeRecipe {
   public static void write(Path dir, BufferAllocator alloc, PrintStream out) throws IOException {
     Tessera np = Tessera.using(alloc);
     try (NDArray r = np.arange(0, 12, 1, DType.FLOAT32);
-        NDArray a = r.reshape(3, 4);
-        NDArray t = a.T()) {
-      NpyWriter.write(dir.resolve("a.npy"), a);                 // np.load("a.npy")
-      Map<String, NDArray> both = new LinkedHashMap<>();
-      both.put("a", a);
-      both.put("t", t);                                          // an F-ordered view, written as is
-      Npz.save(dir.resolve("pair.npz"), both);                   // np.load("pair.npz")["t"]
+        NDArray a = r.reshape(3, 4)) {
+      NpyWriter.write(dir.resolve("a.npy"), a);                          // np.save's bytes exactly
+      try (NDArray t = a.T()) {                                           // an F-ordered view
+        Npz.save(dir.resolve("pair.npz"), Map.of("a", a, "t", t));       // np.savez, written as is
+      }
       Zarr.write(a, LocalZarrStore.of(dir.resolve("a.zarr")), new long[] {2, 4},
           ZarrWriteOptions.defaults());                          // zarr.open("a.zarr")
       ArrowIpc.writeTensors(dir.resolve("a.arrow"), "tensor", a, IpcFormat.FILE); // pyarrow
@@ -50,8 +47,8 @@ public final class InterchangeRecipe {
   /** Reads {@code from_numpy.npy} (written by NumPy) into memory and as a read-only memory map. */
   public static void readBack(Path dir, BufferAllocator alloc, PrintStream out) throws IOException {
     Path p = dir.resolve("from_numpy.npy");
-    try (NDArray b = NpyReader.read(p, alloc);                  // np.load(p)
-        NDArray m = NpyReader.load(p, MapMode.R, alloc);        // np.load(p, mmap_mode="r")
+    try (NDArray b = NpyReader.read(p, alloc);                          // np.load(p)
+         NDArray m = NpyReader.load(p, MapMode.R, alloc);               // np.load(p, mmap_mode="r")
         NDArray s = m.sum()) {
       out.println("from_numpy.npy: " + b.dtype() + " " + Print.tuple(b.shape()) + " F_CONTIGUOUS "
           + b.isFContiguous() + ", b[1, 2] = " + b.getDouble(1, 2) + "; mapped: writeable "

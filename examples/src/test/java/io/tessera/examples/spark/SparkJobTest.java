@@ -103,6 +103,25 @@ class SparkJobTest {
   }
 
   @Test
+  void theReadmeQuickStartRuns() throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    Path file = dir.resolve("quick").resolve("nearest.npy");
+    Files.createDirectories(file.getParent());
+    try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      SparkQuickStart.run(sc, file, 8_000, out);
+    }
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.matches("mean\\(x\\) = np\\.float64\\(0\\.[0-9]+\\), max distance = "
+        + "np\\.float64\\([0-9.Ee-]+\\)\\s*"), printed);
+    try (BufferAllocator alloc = new RootAllocator();
+        NDArray nearest = NpyReader.read(file, alloc);
+        NDArray max = nearest.max()) {
+      assertEquals(8_000, nearest.size());
+      assertTrue(max.getDouble() <= 0.5 / 999 + 1e-15, "max " + max.getDouble());
+    }
+  }
+
+  @Test
   void numpyReadsTheResults() throws Exception {
     // surefire runs in the module directory; from the repository root it is examples/python
     Path script = Path.of("python", "read_results.py").toAbsolutePath();
