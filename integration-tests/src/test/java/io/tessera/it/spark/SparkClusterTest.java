@@ -16,7 +16,12 @@ import io.tessera.chunk.Chunks;
 import io.tessera.dtype.DType;
 import io.tessera.io.npy.NpyReader;
 import io.tessera.ndarray.NDArray;
+import io.tessera.index.Index;
 import io.tessera.spark.DistributedArray;
+import io.tessera.spark.DistributedLinalg;
+import io.tessera.spark.ProductOptions;
+import io.tessera.spark.ProductStrategy;
+import io.tessera.spark.ReduceOptions;
 import io.tessera.spark.ResultTooLargeException;
 import io.tessera.spark.Scalar;
 import io.tessera.spark.kryo.RawIO;
@@ -53,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SparkClusterTest {
   private static final long[] SHAPE = {60, 50};
   private static final Chunks GRID = Chunks.regular(SHAPE, 16, 16); // 4 x 4 blocks
-  /** Relative error bound of the documented sum (pairwise per block, then a tree) vs exact. */
+  /** Error bound of NumPy's pairwise sum (8 running sums of 16 per 128-block, then halving). */
   private static final double SUM_BOUND_EPS = 32 * 0x1.0p-53;
 
   private static JavaSparkContext sc;
@@ -241,37 +246,33 @@ class SparkClusterTest {
   void reductionsMatchNumPyWhateverThePartitioning() {
     try (NDArray x = golden("x");
         NDArray k = golden("k");
-        NDArray treeSum = golden("tree_sum_x");
-        NDArray treeMean = golden("tree_mean_x");
         NDArray fsum = golden("fsum_x");
+        NDArray mean = golden("mean_x");
+        NDArray npSum = golden("np_sum_x");
         NDArray absSum = golden("abs_sum_x");
         NDArray min = golden("min_x");
         NDArray max = golden("max_x");
         NDArray sumK = golden("sum_k");
         ChunkedArray cx = ChunkedArray.fromArray(x, GRID);
-        NDArray localExact = ChunkedReductions.sum(np, cx);
+        NDArray localSum = ChunkedReductions.sum(np, cx);
+        NDArray localMean = ChunkedReductions.mean(np, cx);
         NDArray localMin = ChunkedReductions.min(np, cx);
         NDArray localMax = ChunkedReductions.max(np, cx)) {
-      // the local engine: exact chunked sum (= math.fsum), and the same tree as the connector's
-      assertEquals(fsum.getDouble(), localExact.getDouble(), "local exact sum vs math.fsum");
-      double localTree = cx.reduceBlocks(np, b -> {
-        try (NDArray s = b.sum()) {
-          return s.getDouble();
-        }
-      }, Double::sum);
-      assertEquals(Double.doubleToRawLongBits(treeSum.getDouble()),
-          Double.doubleToRawLongBits(localTree), "local engine tree of block sums vs NumPy");
-      assertEquals(min.getDouble(), localMin.getDouble());
-      assertEquals(max.getDouble(), localMax.getDouble());
+      // the local engine's chunked reductions: exact float sums (= math.fsum)
+      assertSameBits(fsum, Scalar.ofDouble(localSum.getDouble()), "local chunked sum");
+      assertSameBits(mean, Scalar.ofDouble(localMean.getDouble()), "local chunked mean");
+      assertSameBits(min, Scalar.ofDouble(localMin.getDouble()), "local chunked min");
+      assertSameBits(max, Scalar.ofDouble(localMax.getDouble()), "local chunked max");
+      // NumPy's pairwise np.sum is within its bound of the exact sum
+      assertTrue(Math.abs(npSum.getDouble() - fsum.getDouble())
+          <= SUM_BOUND_EPS * absSum.getDouble(), "np.sum " + npSum.getDouble() + " vs exact "
+          + fsum.getDouble());
       for (int parts : new int[] {2, 5}) {
         try (DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, parts);
             DistributedArray dk = DistributedArray.fromLocal(sc, k, GRID, parts)) {
           String p = parts + " partitions: ";
-          Scalar s = dx.sum();
-          assertSameBits(treeSum, s, p + "sum");
-          assertTrue(Math.abs(s.doubleValue() - fsum.getDouble())
-              <= SUM_BOUND_EPS * absSum.getDouble(), p + "sum " + s + " vs exact " + fsum);
-          assertSameBits(treeMean, dx.mean(), p + "mean");
+          assertSameBits(fsum, dx.sum(), p + "sum");
+          assertSameBits(mean, dx.mean(), p + "mean");
           if (parts == 2) { // order-independent results: once is enough
             assertSameBits(min, dx.min(), p + "min");
             assertSameBits(max, dx.max(), p + "max");
@@ -279,6 +280,126 @@ class SparkClusterTest {
           }
         }
       }
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  @Test
+  void reductionsAlongAxesAndMomentsMatchNumPy() {
+    try (NDArray x = golden("x");
+        NDArray z = golden("z");
+        NDArray sum0 = golden("sum_x_axis0");
+        NDArray mean1 = golden("mean_x_axis1");
+        NDArray min1 = golden("min_x_axis1");
+        NDArray argmin = golden("argmin_x");
+        NDArray argmax0 = golden("argmax_x_axis0");
+        NDArray var1 = golden("var_x_ddof1");
+        NDArray std = golden("std_x");
+        NDArray any1 = golden("any_z_axis1");
+        NDArray all0 = golden("all_z_axis0");
+        NDArray localMin1 = x.min(1);
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 3);
+        DistributedArray dz = DistributedArray.fromLocal(sc, z, Chunks.regular(SHAPE, 20, 25), 4);
+        DistributedArray dSum0 = dx.sum(ReduceOptions.axis(0));
+        DistributedArray dMean1 = dx.mean(ReduceOptions.axis(1));
+        DistributedArray dMin1 = dx.min(ReduceOptions.axis(1));
+        DistributedArray dArgmax0 = dx.argmax(0, false);
+        DistributedArray dAny1 = dz.any(ReduceOptions.axis(1));
+        DistributedArray dAll0 = dz.all(ReduceOptions.axis(0));
+        NDArray gSum0 = dSum0.toLocal(np);
+        NDArray gMean1 = dMean1.toLocal(np);
+        NDArray gMin1 = dMin1.toLocal(np);
+        NDArray gArgmax0 = dArgmax0.toLocal(np);
+        NDArray gAny1 = dAny1.toLocal(np);
+        NDArray gAll0 = dAll0.toLocal(np)) {
+      assertSameBits(sum0, gSum0, "sum(axis=0), exact per column");
+      assertSameBits(mean1, gMean1, "mean(axis=1)");
+      assertSameBits(min1, localMin1, "local engine min(axis=1)");
+      assertSameBits(min1, gMin1, "min(axis=1)");
+      assertSameBits(argmax0, gArgmax0, "argmax(axis=0)");
+      assertSameBits(any1, gAny1, "any(axis=1)");
+      assertSameBits(all0, gAll0, "all(axis=0)");
+      assertSameBits(argmin, dx.argmin(), "argmin()");
+      assertSameBits(var1, dx.var(1.0), "var(ddof=1), exact");
+      assertSameBits(std, dx.std(), "std(), exact");
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  // ------------------------------------------------------------------ products, grids
+
+  @Test
+  void matmulAndEinsumGiveTheSameBitsOnEitherPlan() {
+    ProductOptions broadcast = ProductOptions.defaults().strategy(ProductStrategy.BROADCAST);
+    ProductOptions shuffle = ProductOptions.defaults().strategy(ProductStrategy.SHUFFLE);
+    try (NDArray a = golden("a_i64");
+        NDArray b = golden("b_i64");
+        NDArray c = golden("c_i64");
+        NDArray ab = golden("ab_i64");
+        NDArray ac = golden("einsum_ij_kj_ik_i64");
+        NDArray af = golden("af");
+        NDArray bf = golden("bf");
+        NDArray abf = golden("abf");
+        NDArray absAbf = golden("abs_abf");
+        DistributedArray da = DistributedArray.fromLocal(sc, a, Chunks.regular(a.shape(), 16, 8), 3);
+        DistributedArray db = DistributedArray.fromLocal(sc, b, Chunks.regular(b.shape(), 8, 12), 2);
+        DistributedArray daf = DistributedArray.fromLocal(sc, af, Chunks.regular(af.shape(), 16, 8),
+            3);
+        DistributedArray dbf = DistributedArray.fromLocal(sc, bf, Chunks.regular(bf.shape(), 8, 12),
+            2);
+        DistributedArray abB = da.matmul(db, broadcast);
+        DistributedArray abS = da.matmul(db, shuffle);
+        DistributedArray acE = DistributedLinalg.einsum("ij,kj->ik", da, c);
+        DistributedArray abfB = daf.matmul(dbf, broadcast);
+        DistributedArray abfS = daf.matmul(dbf, shuffle);
+        NDArray gB = abB.toLocal(np);
+        NDArray gS = abS.toLocal(np);
+        NDArray gE = acE.toLocal(np);
+        NDArray gfB = abfB.toLocal(np);
+        NDArray gfS = abfS.toLocal(np)) {
+      assertTrue(abB.explainString().contains("BROADCAST"), abB.explainString());
+      assertTrue(abS.explainString().contains("SHUFFLE"), abS.explainString());
+      assertSameBits(ab, gB, "int64 matmul, broadcast plan");
+      assertSameBits(ab, gS, "int64 matmul, shuffle plan");
+      assertSameBits(ac, gE, "einsum ij,kj->ik with a local operand");
+      assertSameBits(gfB, gfS, "float64 matmul: broadcast and shuffle plans");
+      // against NumPy's BLAS: both sums of 30 products, each within 30 eps |A||B| of the exact one
+      double gamma = 2 * 30 * 0x1.0p-53;
+      for (long i = 0; i < 40; i++) {
+        for (long j = 0; j < 20; j++) {
+          double bound = gamma * absAbf.getDouble(i, j);
+          assertTrue(Math.abs(gfB.getDouble(i, j) - abf.getDouble(i, j)) <= bound,
+              "matmul[" + i + ", " + j + "] = " + gfB.getDouble(i, j) + ", NumPy "
+              + abf.getDouble(i, j));
+        }
+      }
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  @Test
+  void transposeSlicingAndRechunkMoveBlocksNotValues() {
+    try (NDArray x = golden("x");
+        NDArray slice = golden("x_slice");
+        NDArray row = golden("x_row");
+        NDArray fsum = golden("fsum_x");
+        NDArray xt = x.T();
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, GRID, 4);
+        DistributedArray t = dx.T();
+        DistributedArray s = dx.get(Index.slice(5, 47), Index.slice(10, 47));
+        DistributedArray r1 = dx.get(Index.at(-3), Index.slice(2, 40));
+        DistributedArray r = dx.rechunk(Chunks.regular(SHAPE, 7, 50));
+        NDArray gT = t.toLocal(np);
+        NDArray gS = s.toLocal(np);
+        NDArray gR1 = r1.toLocal(np);
+        NDArray gR = r.toLocal(np)) {
+      assertSameBits(xt, gT, "x.T");
+      assertSameBits(slice, gS, "x[5:47, 10:47]");
+      assertSameBits(row, gR1, "x[-3, 2:40]");
+      assertTrue(s.blockCount() < dx.blockCount(), "slicing did not prune blocks: " + s);
+      assertSameBits(x, gR, "x rechunked to (7, 50)");
+      assertEquals(9, r.blockCount());
+      assertSameBits(fsum, r.sum(), "sum after rechunk (exact: grid-independent)");
     }
     assertJobsUsedBothExecutors();
   }
