@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * get the test JVM's class path ({@code spark.executor.extraClassPath}) and Tessera's Java 17
  * flags (system property {@value #FLAGS_PROPERTY}, the parent pom's {@code tessera.jvm.flags}).
  *
+ * <p><b>One SparkContext per JVM.</b> Spark allows one active context per JVM and this one lives
+ * until the end of the test run, so every Spark test of this module uses it ({@link #get()});
+ * a test that built its own {@code local[2]} context here would fail while the cluster is up.
+ *
  * <p><b>Skipping.</b> Never in CI (environment {@code CI=true}): there a cluster that cannot start
  * fails the tests. Elsewhere, {@code -D}{@value #SKIP_PROPERTY}{@code =true} skips them loudly.
  */
