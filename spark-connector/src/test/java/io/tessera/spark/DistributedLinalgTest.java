@@ -241,7 +241,7 @@ class DistributedLinalgTest {
         }
       }
       // a local right operand: broadcast; the result still has the same bits
-      try (DistributedArray c = DistributedLinalg.matmul(da, b);
+      try (DistributedArray c = da.matmul(b);
           NDArray got = c.toLocal(np)) {
         assertTrue(c.explainString().contains("BROADCAST right operand"), c.explainString());
         // B is local: its k blocks are A's (20), so compare with that blocking
@@ -285,10 +285,10 @@ class DistributedLinalgTest {
       }
       try (NDArray expect = decode(cs.get("result"));
           NDArray bound = cs.has("bound") ? decode(cs.get("bound")) : null) {
-        // chunks of 7 for the first operand, 4 for the second: shared labels are unified
+        // chunks of 16 for the first operand, 12 for the second: shared labels are unified
         String sub = cs.get("subscripts").asText();
-        for (long[] sizes : new long[][] {sub.equals("ii->i") ? new long[] {5, 5}
-            : new long[] {7, 4}}) {
+        for (long[] sizes : new long[][] {sub.equals("ii->i") ? new long[] {8, 8}
+            : new long[] {16, 12}}) {
           List<DistributedArray> ds = new ArrayList<>();
           try {
             for (int i = 0; i < ops.size(); i++) {
@@ -298,6 +298,9 @@ class DistributedLinalgTest {
             NDArray first = null;
             for (ProductStrategy s : ops.size() == 1
                 ? new ProductStrategy[] {ProductStrategy.AUTO}
+                : name.equals("matmul 2d") || name.equals("matmul batched")
+                ? new ProductStrategy[] {ProductStrategy.SHUFFLE, ProductStrategy.BROADCAST_LEFT,
+                    ProductStrategy.BROADCAST_RIGHT}
                 : new ProductStrategy[] {ProductStrategy.SHUFFLE, n % 2 == 0
                     ? ProductStrategy.BROADCAST_LEFT : ProductStrategy.BROADCAST_RIGHT}) {
               ProductOptions o = ProductOptions.defaults().strategy(s);
@@ -431,6 +434,17 @@ class DistributedLinalgTest {
           assertBits(expect, got, java.util.Arrays.toString(axes));
         }
       }
+      try (DistributedArray t = d.T(); DistributedArray u = d.transpose(1, 2, 0);
+          DistributedArray g = d.get(Index.at(-1), Index.slice(2L, 9L, 1))) {
+        assertArrayEquals(new long[] {4, 17, 23}, t.shape());
+        assertArrayEquals(new long[] {17, 4, 23}, u.shape());
+        assertArrayEquals(new long[] {7, 4}, g.shape());
+        try (NDArray got = g.toLocal(np);
+            NDArray view = x.get(Index.at(-1), Index.slice(2L, 9L, 1));
+            NDArray expect = view.copy()) {
+          assertBits(expect, got, "get");
+        }
+      }
       // a column of blocks transposed keeps every block's C-order position: no shuffle
       try (NDArray v = gaussian(40, 3);
           DistributedArray col = DistributedArray.fromLocal(sc, v, Chunks.regular(v.shape(), 10,
@@ -512,7 +526,7 @@ class DistributedLinalgTest {
         assertBits(x, got, "rechunk");
         assertTrue(r.explainString().contains("rechunk float64"), r.explainString());
       }
-      try (DistributedArray r = DistributedLinalg.rechunk(dy, Chunks.regular(y.shape(), 13, 5));
+      try (DistributedArray r = dy.rechunk(Chunks.regular(y.shape(), 13, 5));
           NDArray got = r.toLocal(np)) {
         assertBits(y, got, "rechunk 7x9 -> 13x5");
       }
