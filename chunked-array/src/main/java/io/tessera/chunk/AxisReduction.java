@@ -645,6 +645,10 @@ public final class AxisReduction {
     switch (op) {
       case SUM:
         if (floatIn) {
+          if (os == 0) {
+            p.x.addRun(o, dv, c);
+            return;
+          }
           for (int k = 0; k < c; k++) {
             p.x.add(o + k * os, dv[k]);
           }
@@ -657,7 +661,9 @@ public final class AxisReduction {
         return;
       case MEAN: case VAR: case STD:
         if (p.pass == 1) {
-          if (floatIn) {
+          if (floatIn && os == 0) {
+            p.x.addRun(o, dv, c);
+          } else if (floatIn) {
             for (int k = 0; k < c; k++) {
               p.x.add(o + k * os, dv[k]);
             }
@@ -666,6 +672,13 @@ public final class AxisReduction {
               p.x.add(o + k * os, toDouble(lv[k]));
             }
           }
+        } else if (floatIn && os == 0) {
+          double m = tc[o];
+          for (int k = 0; k < c; k++) {
+            double dd = dv[k] - m;
+            dv[k] = dd * dd;
+          }
+          p.x.addRun(o, dv, c);
         } else {
           for (int k = 0; k < c; k++) {
             int oo = o + k * os;

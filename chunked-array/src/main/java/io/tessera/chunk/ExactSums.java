@@ -34,7 +34,7 @@ final class ExactSums implements Serializable {
   private ChunkedReductions.ExactSum[] big;
 
   /** Up to this many outputs, each gets a full superaccumulator at once (faster adds). */
-  static final int DENSE = 256;
+  static final int DENSE = 1024;
 
   ExactSums(int outputs) {
     parts = new double[outputs][];
@@ -97,6 +97,29 @@ final class ExactSums implements Serializable {
       p[i++] = x;
     }
     len[o] = i;
+  }
+
+  /**
+   * Adds {@code v[0..c)} to output {@code o}: one tight loop into the output's full accumulator
+   * when it has one (specials are kept by the accumulator itself), else element by element.
+   */
+  void addRun(int o, double[] v, int c) {
+    ChunkedReductions.ExactSum s = big == null ? null : big[o];
+    if (s == null) {
+      for (int k = 0; k < c; k++) {
+        add(o, v[k]);
+      }
+      return;
+    }
+    boolean notNegZero = false;
+    for (int k = 0; k < c; k++) {
+      double x = v[k];
+      notNegZero |= Double.doubleToRawLongBits(x) != 0x8000000000000000L;
+      s.add(x);
+    }
+    if (c > 0) {
+      flags[o] |= notNegZero ? SEEN | NOT_NEG_ZERO : SEEN;
+    }
   }
 
   /** Moves output {@code o} to a full accumulator: kept partials, x, y, and the unvisited ones. */
