@@ -47,6 +47,18 @@
  * it ends. Arrays never leave a task: no Java serialization of arrays, no driver-side state in
  * closures except broadcast handles and small serializable values.
  *
+ * <h2>Linear algebra and grids</h2>
+ * {@link io.tessera.spark.DistributedLinalg}: {@code matmul} and two-operand {@code einsum} with a
+ * broadcast plan (the small operand sent once as a Spark broadcast variable, the other multiplied
+ * where its blocks are) or a shuffle plan (block join on the summed labels), chosen against {@code
+ * spark.tessera.broadcastThreshold} as Spark SQL chooses joins; every result block sums its
+ * partial products in a fixed order of k, so both plans give the same bits as the local blocked
+ * product. Also {@code transpose} (block keys permuted, blocks transposed as views), basic slicing
+ * that computes only the partitions holding overlapping blocks, the diagonal, {@code rechunk} in
+ * {@link io.tessera.chunk.RechunkPlan} steps, and the unification of misaligned grids that
+ * elementwise operations use. Plans whose estimated bytes per task exceed the executor limit are
+ * refused before any job.
+ *
  * <h2>Configuration</h2>
  * {@link io.tessera.spark.TesseraSpark#configure(org.apache.spark.SparkConf)} sets Kryo with
  * {@link io.tessera.spark.kryo.TesseraKryoRegistrator}; everything works with {@code
