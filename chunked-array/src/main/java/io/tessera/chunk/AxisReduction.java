@@ -31,8 +31,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code sum}: NumPy's dtype (int64/uint64 for bool and integers, wrapping like NumPy's;
  *       float dtypes keep theirs). Float sums are exact ({@link ExactSums}) and rounded once, so
- *       the bits do not depend on the chunk grid, the block order or the thread count; NumPy's
- *       pairwise sum differs from the correctly rounded sum by a few ULP at most.</li>
+ *       the bits do not depend on the chunk grid, the block order or the thread count. NumPy's
+ *       pairwise sum is not exact: it differs from this correctly rounded sum by up to about
+ *       {@code (log2(n) + 1) * eps * sum|x|}, which is many ULP of the result when terms
+ *       cancel (the goldens allow {@code (n + 4) * eps * sum|x|}).</li>
  *   <li>{@code mean}: the exact sum rounded once to float64, divided by the count in float64, then
  *       cast to NumPy's mean dtype (float64 for bool/integers). Grid-independent.</li>
  *   <li>{@code var}/{@code std} (two passes): pass 1 gives each output's float64 mean as above;
