@@ -137,7 +137,7 @@ def gen(out_dir):
     g.w("/**")
     g.w(" * Fused outer-reduction inner loops: the pairwise value f(x_i, y_j) computed inside the")
     g.w(" * reduction loop, for float64 and float32 loop dtypes. Operands and output are contiguous in")
-    g.w(" * the loop dtype. Orders reproduce the materialized NumPy reduction bit for bit (see the")
+    g.w(" * the loop dtype (y of the 1-D row loops in a Java array). Orders reproduce the materialized NumPy reduction bit for bit (see the")
     g.w(" * generator's notes); {@link #rows}, {@link #cols}, {@link #dRows} and {@link #dCols} pick")
     g.w(" * a loop once per call (null where no fused loop exists). Loops check nothing.")
     g.w(" */")
@@ -145,10 +145,13 @@ def gen(out_dir):
     g.w("public final class OuterLoops {")
     g.w("  private OuterLoops() {}")
     g.w()
-    g.w("  /** Axis 1: out[i] = reduce over j < m of f(x[i], y[j]) for rows i0 <= i < i1. */")
+    g.w("  /**")
+    g.w("   * Axis 1: out[i] = reduce over j < m of f(x[i], y[j]) for rows i0 <= i < i1; y is a")
+    g.w("   * {@code double[]} (float64) or {@code float[]} (float32) of at least m values.")
+    g.w("   */")
     g.w("  @FunctionalInterface")
     g.w("  public interface Rows {")
-    g.w("    void run(long x, long y, int m, long out, long i0, long i1);")
+    g.w("    void run(long x, Object y, int m, long out, long i0, long i1);")
     g.w("  }")
     g.w()
     g.w("  /** Axis 0: out[j] = reduce over i < n of f(x[i], y[j]) for columns j0 <= j < j1. */")
@@ -194,33 +197,35 @@ def gen(out_dir):
         sh = {8: 3, 4: 2}[sz]
         for p in PAIRS:
             pc = camel(p)
-            # ---- rows: pairwise sum over j
+            # ---- rows: pairwise sum over j (y in a Java array: C2 schedules array loads better
+            # than raw-address loads in these unrolled loops)
             pw = "pw%s%s" % (pc, tc)
-            pairwise(g, pw, t, "%s a, long y" % jt,
-                     lambda n2: "a, y" if n2 is None else "a, y + ((long) %s << %d)" % (n2, sh),
-                     lambda j: val(p, "a", get("y + ((long) (%s) << %d)" % (j, sh))))
-            g.w("  static void rowsAdd%s%s(long x, long y, int m, long out, long i0, long i1) {"
+            pairwise(g, pw, t, "%s a, %s[] y, int off" % (jt, jt),
+                     lambda n2: "a, y, off" if n2 is None else "a, y, off + %s" % n2,
+                     lambda j: val(p, "a", "y[off + %s]" % j if j != "0" else "y[off]"))
+            g.w("  static void rowsAdd%s%s(long x, Object ys, int m, long out, long i0, long i1) {"
                 % (pc, tc))
+            g.w("    final %s[] y = (%s[]) ys;" % (jt, jt))
             g.w("    for (long i = i0; i < i1; i++) {")
             g.w("      final %s a = %s;" % (jt, get("x + (i << %d)" % sh)))
-            g.w("      " + put("out + (i << %d)" % sh, "%s + %s(a, y, m)" % (zero, pw)))
+            g.w("      " + put("out + (i << %d)" % sh, "%s + %s(a, y, 0, m)" % (zero, pw)))
             g.w("    }")
             g.w("  }")
             g.w()
             for r in ("minimum", "maximum"):
-                g.w("  static void rows%s%s%s(long x, long y, int m, long out, long i0, long i1) {"
+                g.w("  static void rows%s%s%s(long x, Object ys, int m, long out, long i0, long i1) {"
                     % (camel(r), pc, tc))
+                g.w("    final %s[] y = (%s[]) ys;" % (jt, jt))
                 g.w("    for (long i = i0; i < i1; i++) {")
                 g.w("      final %s a = %s;" % (jt, get("x + (i << %d)" % sh)))
                 g.w("      %s r;" % jt)
                 g.w("      int j;")
                 g.w("      if (m >= 8) {")
                 for k in range(4):
-                    g.w("        %s r%d = %s;" % (jt, k, val(p, "a", get("y + %d" % (k * sz)))))
+                    g.w("        %s r%d = %s;" % (jt, k, val(p, "a", "y[%d]" % k)))
                 g.w("        for (j = 4; j <= m - 4; j += 4) {")
-                g.w("          final long q = y + ((long) j << %d);" % sh)
                 for k in range(4):
-                    g.w("          final %s v%d = %s;" % (jt, k, val(p, "a", get("q + %d" % (k * sz)))))
+                    g.w("          final %s v%d = %s;" % (jt, k, val(p, "a", "y[j + %d]" % k if k else "y[j]")))
                 for k in range(4):
                     g.w("          if (%s) {" % better(r, "r%d" % k, "v%d" % k))
                     g.w("            r%d = v%d;" % (k, k))
@@ -228,11 +233,11 @@ def gen(out_dir):
                 g.w("        }")
                 g.w("        r = FloatMath.%s(FloatMath.%s(r0, r1), FloatMath.%s(r2, r3));" % (r, r, r))
                 g.w("      } else {")
-                g.w("        r = %s;" % val(p, "a", get("y")))
+                g.w("        r = %s;" % val(p, "a", "y[0]"))
                 g.w("        j = 1;")
                 g.w("      }")
                 g.w("      for (; j < m; j++) {")
-                g.w("        r = FloatMath.%s(r, %s);" % (r, val(p, "a", get("y + ((long) j << %d)" % sh))))
+                g.w("        r = FloatMath.%s(r, %s);" % (r, val(p, "a", "y[j]")))
                 g.w("      }")
                 g.w("      " + put("out + (i << %d)" % sh, "r"))
                 g.w("    }")

@@ -8,7 +8,7 @@ import io.tessera.memory.Raw;
 /**
  * Fused outer-reduction inner loops: the pairwise value f(x_i, y_j) computed inside the
  * reduction loop, for float64 and float32 loop dtypes. Operands and output are contiguous in
- * the loop dtype. Orders reproduce the materialized NumPy reduction bit for bit (see the
+ * the loop dtype (y of the 1-D row loops in a Java array). Orders reproduce the materialized NumPy reduction bit for bit (see the
  * generator's notes); {@link #rows}, {@link #cols}, {@link #dRows} and {@link #dCols} pick
  * a loop once per call (null where no fused loop exists). Loops check nothing.
  */
@@ -16,10 +16,13 @@ import io.tessera.memory.Raw;
 public final class OuterLoops {
   private OuterLoops() {}
 
-  /** Axis 1: out[i] = reduce over j < m of f(x[i], y[j]) for rows i0 <= i < i1. */
+  /**
+   * Axis 1: out[i] = reduce over j < m of f(x[i], y[j]) for rows i0 <= i < i1; y is a
+   * {@code double[]} (float64) or {@code float[]} (float32) of at least m values.
+   */
   @FunctionalInterface
   public interface Rows {
-    void run(long x, long y, int m, long out, long i0, long i1);
+    void run(long x, Object y, int m, long out, long i0, long i1);
   }
 
   /** Axis 0: out[j] = reduce over i < n of f(x[i], y[j]) for columns j0 <= j < j1. */
@@ -228,69 +231,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwAddFloat64(double a, long y, int n) {
+  private static double pwAddFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (a + Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a + y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (a + Raw.getDouble(y + ((long) (0) << 3)));
-      double r1 = (a + Raw.getDouble(y + ((long) (1) << 3)));
-      double r2 = (a + Raw.getDouble(y + ((long) (2) << 3)));
-      double r3 = (a + Raw.getDouble(y + ((long) (3) << 3)));
-      double r4 = (a + Raw.getDouble(y + ((long) (4) << 3)));
-      double r5 = (a + Raw.getDouble(y + ((long) (5) << 3)));
-      double r6 = (a + Raw.getDouble(y + ((long) (6) << 3)));
-      double r7 = (a + Raw.getDouble(y + ((long) (7) << 3)));
+      double r0 = (a + y[off]);
+      double r1 = (a + y[off + 1]);
+      double r2 = (a + y[off + 2]);
+      double r3 = (a + y[off + 3]);
+      double r4 = (a + y[off + 4]);
+      double r5 = (a + y[off + 5]);
+      double r6 = (a + y[off + 6]);
+      double r7 = (a + y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a + Raw.getDouble(y + ((long) (j) << 3)));
-        r1 += (a + Raw.getDouble(y + ((long) (j + 1) << 3)));
-        r2 += (a + Raw.getDouble(y + ((long) (j + 2) << 3)));
-        r3 += (a + Raw.getDouble(y + ((long) (j + 3) << 3)));
-        r4 += (a + Raw.getDouble(y + ((long) (j + 4) << 3)));
-        r5 += (a + Raw.getDouble(y + ((long) (j + 5) << 3)));
-        r6 += (a + Raw.getDouble(y + ((long) (j + 6) << 3)));
-        r7 += (a + Raw.getDouble(y + ((long) (j + 7) << 3)));
+        r0 += (a + y[off + j]);
+        r1 += (a + y[off + j + 1]);
+        r2 += (a + y[off + j + 2]);
+        r3 += (a + y[off + j + 3]);
+        r4 += (a + y[off + j + 4]);
+        r5 += (a + y[off + j + 5]);
+        r6 += (a + y[off + j + 6]);
+        r7 += (a + y[off + j + 7]);
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a + Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a + y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwAddFloat64(a, y, n2) + pwAddFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwAddFloat64(a, y, off, n2) + pwAddFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddAddFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddAddFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwAddFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwAddFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumAddFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumAddFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a + Raw.getDouble(y + 0));
-        double r1 = (a + Raw.getDouble(y + 8));
-        double r2 = (a + Raw.getDouble(y + 16));
-        double r3 = (a + Raw.getDouble(y + 24));
+        double r0 = (a + y[0]);
+        double r1 = (a + y[1]);
+        double r2 = (a + y[2]);
+        double r3 = (a + y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a + Raw.getDouble(q + 0));
-          final double v1 = (a + Raw.getDouble(q + 8));
-          final double v2 = (a + Raw.getDouble(q + 16));
-          final double v3 = (a + Raw.getDouble(q + 24));
+          final double v0 = (a + y[j]);
+          final double v1 = (a + y[j + 1]);
+          final double v2 = (a + y[j + 2]);
+          final double v3 = (a + y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -306,32 +310,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a + Raw.getDouble(y));
+        r = (a + y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a + Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.minimum(r, (a + y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumAddFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumAddFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a + Raw.getDouble(y + 0));
-        double r1 = (a + Raw.getDouble(y + 8));
-        double r2 = (a + Raw.getDouble(y + 16));
-        double r3 = (a + Raw.getDouble(y + 24));
+        double r0 = (a + y[0]);
+        double r1 = (a + y[1]);
+        double r2 = (a + y[2]);
+        double r3 = (a + y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a + Raw.getDouble(q + 0));
-          final double v1 = (a + Raw.getDouble(q + 8));
-          final double v2 = (a + Raw.getDouble(q + 16));
-          final double v3 = (a + Raw.getDouble(q + 24));
+          final double v0 = (a + y[j]);
+          final double v1 = (a + y[j + 1]);
+          final double v2 = (a + y[j + 2]);
+          final double v3 = (a + y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -347,11 +351,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a + Raw.getDouble(y));
+        r = (a + y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a + Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.maximum(r, (a + y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -398,69 +402,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwSubtractFloat64(double a, long y, int n) {
+  private static double pwSubtractFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (a - Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a - y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (a - Raw.getDouble(y + ((long) (0) << 3)));
-      double r1 = (a - Raw.getDouble(y + ((long) (1) << 3)));
-      double r2 = (a - Raw.getDouble(y + ((long) (2) << 3)));
-      double r3 = (a - Raw.getDouble(y + ((long) (3) << 3)));
-      double r4 = (a - Raw.getDouble(y + ((long) (4) << 3)));
-      double r5 = (a - Raw.getDouble(y + ((long) (5) << 3)));
-      double r6 = (a - Raw.getDouble(y + ((long) (6) << 3)));
-      double r7 = (a - Raw.getDouble(y + ((long) (7) << 3)));
+      double r0 = (a - y[off]);
+      double r1 = (a - y[off + 1]);
+      double r2 = (a - y[off + 2]);
+      double r3 = (a - y[off + 3]);
+      double r4 = (a - y[off + 4]);
+      double r5 = (a - y[off + 5]);
+      double r6 = (a - y[off + 6]);
+      double r7 = (a - y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a - Raw.getDouble(y + ((long) (j) << 3)));
-        r1 += (a - Raw.getDouble(y + ((long) (j + 1) << 3)));
-        r2 += (a - Raw.getDouble(y + ((long) (j + 2) << 3)));
-        r3 += (a - Raw.getDouble(y + ((long) (j + 3) << 3)));
-        r4 += (a - Raw.getDouble(y + ((long) (j + 4) << 3)));
-        r5 += (a - Raw.getDouble(y + ((long) (j + 5) << 3)));
-        r6 += (a - Raw.getDouble(y + ((long) (j + 6) << 3)));
-        r7 += (a - Raw.getDouble(y + ((long) (j + 7) << 3)));
+        r0 += (a - y[off + j]);
+        r1 += (a - y[off + j + 1]);
+        r2 += (a - y[off + j + 2]);
+        r3 += (a - y[off + j + 3]);
+        r4 += (a - y[off + j + 4]);
+        r5 += (a - y[off + j + 5]);
+        r6 += (a - y[off + j + 6]);
+        r7 += (a - y[off + j + 7]);
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a - Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a - y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwSubtractFloat64(a, y, n2) + pwSubtractFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwSubtractFloat64(a, y, off, n2) + pwSubtractFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddSubtractFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddSubtractFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwSubtractFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwSubtractFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumSubtractFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumSubtractFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a - Raw.getDouble(y + 0));
-        double r1 = (a - Raw.getDouble(y + 8));
-        double r2 = (a - Raw.getDouble(y + 16));
-        double r3 = (a - Raw.getDouble(y + 24));
+        double r0 = (a - y[0]);
+        double r1 = (a - y[1]);
+        double r2 = (a - y[2]);
+        double r3 = (a - y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a - Raw.getDouble(q + 0));
-          final double v1 = (a - Raw.getDouble(q + 8));
-          final double v2 = (a - Raw.getDouble(q + 16));
-          final double v3 = (a - Raw.getDouble(q + 24));
+          final double v0 = (a - y[j]);
+          final double v1 = (a - y[j + 1]);
+          final double v2 = (a - y[j + 2]);
+          final double v3 = (a - y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -476,32 +481,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a - Raw.getDouble(y));
+        r = (a - y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a - Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.minimum(r, (a - y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumSubtractFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumSubtractFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a - Raw.getDouble(y + 0));
-        double r1 = (a - Raw.getDouble(y + 8));
-        double r2 = (a - Raw.getDouble(y + 16));
-        double r3 = (a - Raw.getDouble(y + 24));
+        double r0 = (a - y[0]);
+        double r1 = (a - y[1]);
+        double r2 = (a - y[2]);
+        double r3 = (a - y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a - Raw.getDouble(q + 0));
-          final double v1 = (a - Raw.getDouble(q + 8));
-          final double v2 = (a - Raw.getDouble(q + 16));
-          final double v3 = (a - Raw.getDouble(q + 24));
+          final double v0 = (a - y[j]);
+          final double v1 = (a - y[j + 1]);
+          final double v2 = (a - y[j + 2]);
+          final double v3 = (a - y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -517,11 +522,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a - Raw.getDouble(y));
+        r = (a - y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a - Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.maximum(r, (a - y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -568,69 +573,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwMultiplyFloat64(double a, long y, int n) {
+  private static double pwMultiplyFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (a * Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a * y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (a * Raw.getDouble(y + ((long) (0) << 3)));
-      double r1 = (a * Raw.getDouble(y + ((long) (1) << 3)));
-      double r2 = (a * Raw.getDouble(y + ((long) (2) << 3)));
-      double r3 = (a * Raw.getDouble(y + ((long) (3) << 3)));
-      double r4 = (a * Raw.getDouble(y + ((long) (4) << 3)));
-      double r5 = (a * Raw.getDouble(y + ((long) (5) << 3)));
-      double r6 = (a * Raw.getDouble(y + ((long) (6) << 3)));
-      double r7 = (a * Raw.getDouble(y + ((long) (7) << 3)));
+      double r0 = (a * y[off]);
+      double r1 = (a * y[off + 1]);
+      double r2 = (a * y[off + 2]);
+      double r3 = (a * y[off + 3]);
+      double r4 = (a * y[off + 4]);
+      double r5 = (a * y[off + 5]);
+      double r6 = (a * y[off + 6]);
+      double r7 = (a * y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a * Raw.getDouble(y + ((long) (j) << 3)));
-        r1 += (a * Raw.getDouble(y + ((long) (j + 1) << 3)));
-        r2 += (a * Raw.getDouble(y + ((long) (j + 2) << 3)));
-        r3 += (a * Raw.getDouble(y + ((long) (j + 3) << 3)));
-        r4 += (a * Raw.getDouble(y + ((long) (j + 4) << 3)));
-        r5 += (a * Raw.getDouble(y + ((long) (j + 5) << 3)));
-        r6 += (a * Raw.getDouble(y + ((long) (j + 6) << 3)));
-        r7 += (a * Raw.getDouble(y + ((long) (j + 7) << 3)));
+        r0 += (a * y[off + j]);
+        r1 += (a * y[off + j + 1]);
+        r2 += (a * y[off + j + 2]);
+        r3 += (a * y[off + j + 3]);
+        r4 += (a * y[off + j + 4]);
+        r5 += (a * y[off + j + 5]);
+        r6 += (a * y[off + j + 6]);
+        r7 += (a * y[off + j + 7]);
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a * Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a * y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMultiplyFloat64(a, y, n2) + pwMultiplyFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwMultiplyFloat64(a, y, off, n2) + pwMultiplyFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMultiplyFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMultiplyFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwMultiplyFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwMultiplyFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMultiplyFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMultiplyFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a * Raw.getDouble(y + 0));
-        double r1 = (a * Raw.getDouble(y + 8));
-        double r2 = (a * Raw.getDouble(y + 16));
-        double r3 = (a * Raw.getDouble(y + 24));
+        double r0 = (a * y[0]);
+        double r1 = (a * y[1]);
+        double r2 = (a * y[2]);
+        double r3 = (a * y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a * Raw.getDouble(q + 0));
-          final double v1 = (a * Raw.getDouble(q + 8));
-          final double v2 = (a * Raw.getDouble(q + 16));
-          final double v3 = (a * Raw.getDouble(q + 24));
+          final double v0 = (a * y[j]);
+          final double v1 = (a * y[j + 1]);
+          final double v2 = (a * y[j + 2]);
+          final double v3 = (a * y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -646,32 +652,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a * Raw.getDouble(y));
+        r = (a * y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a * Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.minimum(r, (a * y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumMultiplyFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMultiplyFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a * Raw.getDouble(y + 0));
-        double r1 = (a * Raw.getDouble(y + 8));
-        double r2 = (a * Raw.getDouble(y + 16));
-        double r3 = (a * Raw.getDouble(y + 24));
+        double r0 = (a * y[0]);
+        double r1 = (a * y[1]);
+        double r2 = (a * y[2]);
+        double r3 = (a * y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a * Raw.getDouble(q + 0));
-          final double v1 = (a * Raw.getDouble(q + 8));
-          final double v2 = (a * Raw.getDouble(q + 16));
-          final double v3 = (a * Raw.getDouble(q + 24));
+          final double v0 = (a * y[j]);
+          final double v1 = (a * y[j + 1]);
+          final double v2 = (a * y[j + 2]);
+          final double v3 = (a * y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -687,11 +693,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a * Raw.getDouble(y));
+        r = (a * y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a * Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.maximum(r, (a * y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -738,69 +744,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwTrueDivideFloat64(double a, long y, int n) {
+  private static double pwTrueDivideFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (a / Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a / y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (a / Raw.getDouble(y + ((long) (0) << 3)));
-      double r1 = (a / Raw.getDouble(y + ((long) (1) << 3)));
-      double r2 = (a / Raw.getDouble(y + ((long) (2) << 3)));
-      double r3 = (a / Raw.getDouble(y + ((long) (3) << 3)));
-      double r4 = (a / Raw.getDouble(y + ((long) (4) << 3)));
-      double r5 = (a / Raw.getDouble(y + ((long) (5) << 3)));
-      double r6 = (a / Raw.getDouble(y + ((long) (6) << 3)));
-      double r7 = (a / Raw.getDouble(y + ((long) (7) << 3)));
+      double r0 = (a / y[off]);
+      double r1 = (a / y[off + 1]);
+      double r2 = (a / y[off + 2]);
+      double r3 = (a / y[off + 3]);
+      double r4 = (a / y[off + 4]);
+      double r5 = (a / y[off + 5]);
+      double r6 = (a / y[off + 6]);
+      double r7 = (a / y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a / Raw.getDouble(y + ((long) (j) << 3)));
-        r1 += (a / Raw.getDouble(y + ((long) (j + 1) << 3)));
-        r2 += (a / Raw.getDouble(y + ((long) (j + 2) << 3)));
-        r3 += (a / Raw.getDouble(y + ((long) (j + 3) << 3)));
-        r4 += (a / Raw.getDouble(y + ((long) (j + 4) << 3)));
-        r5 += (a / Raw.getDouble(y + ((long) (j + 5) << 3)));
-        r6 += (a / Raw.getDouble(y + ((long) (j + 6) << 3)));
-        r7 += (a / Raw.getDouble(y + ((long) (j + 7) << 3)));
+        r0 += (a / y[off + j]);
+        r1 += (a / y[off + j + 1]);
+        r2 += (a / y[off + j + 2]);
+        r3 += (a / y[off + j + 3]);
+        r4 += (a / y[off + j + 4]);
+        r5 += (a / y[off + j + 5]);
+        r6 += (a / y[off + j + 6]);
+        r7 += (a / y[off + j + 7]);
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a / Raw.getDouble(y + ((long) (j) << 3)));
+        res += (a / y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwTrueDivideFloat64(a, y, n2) + pwTrueDivideFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwTrueDivideFloat64(a, y, off, n2) + pwTrueDivideFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddTrueDivideFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddTrueDivideFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwTrueDivideFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwTrueDivideFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumTrueDivideFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumTrueDivideFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a / Raw.getDouble(y + 0));
-        double r1 = (a / Raw.getDouble(y + 8));
-        double r2 = (a / Raw.getDouble(y + 16));
-        double r3 = (a / Raw.getDouble(y + 24));
+        double r0 = (a / y[0]);
+        double r1 = (a / y[1]);
+        double r2 = (a / y[2]);
+        double r3 = (a / y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a / Raw.getDouble(q + 0));
-          final double v1 = (a / Raw.getDouble(q + 8));
-          final double v2 = (a / Raw.getDouble(q + 16));
-          final double v3 = (a / Raw.getDouble(q + 24));
+          final double v0 = (a / y[j]);
+          final double v1 = (a / y[j + 1]);
+          final double v2 = (a / y[j + 2]);
+          final double v3 = (a / y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -816,32 +823,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a / Raw.getDouble(y));
+        r = (a / y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a / Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.minimum(r, (a / y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumTrueDivideFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumTrueDivideFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (a / Raw.getDouble(y + 0));
-        double r1 = (a / Raw.getDouble(y + 8));
-        double r2 = (a / Raw.getDouble(y + 16));
-        double r3 = (a / Raw.getDouble(y + 24));
+        double r0 = (a / y[0]);
+        double r1 = (a / y[1]);
+        double r2 = (a / y[2]);
+        double r3 = (a / y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (a / Raw.getDouble(q + 0));
-          final double v1 = (a / Raw.getDouble(q + 8));
-          final double v2 = (a / Raw.getDouble(q + 16));
-          final double v3 = (a / Raw.getDouble(q + 24));
+          final double v0 = (a / y[j]);
+          final double v1 = (a / y[j + 1]);
+          final double v2 = (a / y[j + 2]);
+          final double v3 = (a / y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -857,11 +864,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a / Raw.getDouble(y));
+        r = (a / y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a / Raw.getDouble(y + ((long) j << 3))));
+        r = FloatMath.maximum(r, (a / y[j]));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -908,69 +915,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwMaximumFloat64(double a, long y, int n) {
+  private static double pwMaximumFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j) << 3))));
+        res += (FloatMath.maximum(a, y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (0) << 3))));
-      double r1 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (1) << 3))));
-      double r2 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (2) << 3))));
-      double r3 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (3) << 3))));
-      double r4 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (4) << 3))));
-      double r5 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (5) << 3))));
-      double r6 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (6) << 3))));
-      double r7 = (FloatMath.maximum(a, Raw.getDouble(y + ((long) (7) << 3))));
+      double r0 = (FloatMath.maximum(a, y[off]));
+      double r1 = (FloatMath.maximum(a, y[off + 1]));
+      double r2 = (FloatMath.maximum(a, y[off + 2]));
+      double r3 = (FloatMath.maximum(a, y[off + 3]));
+      double r4 = (FloatMath.maximum(a, y[off + 4]));
+      double r5 = (FloatMath.maximum(a, y[off + 5]));
+      double r6 = (FloatMath.maximum(a, y[off + 6]));
+      double r7 = (FloatMath.maximum(a, y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j) << 3))));
-        r1 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 1) << 3))));
-        r2 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 2) << 3))));
-        r3 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 3) << 3))));
-        r4 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 4) << 3))));
-        r5 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 5) << 3))));
-        r6 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 6) << 3))));
-        r7 += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j + 7) << 3))));
+        r0 += (FloatMath.maximum(a, y[off + j]));
+        r1 += (FloatMath.maximum(a, y[off + j + 1]));
+        r2 += (FloatMath.maximum(a, y[off + j + 2]));
+        r3 += (FloatMath.maximum(a, y[off + j + 3]));
+        r4 += (FloatMath.maximum(a, y[off + j + 4]));
+        r5 += (FloatMath.maximum(a, y[off + j + 5]));
+        r6 += (FloatMath.maximum(a, y[off + j + 6]));
+        r7 += (FloatMath.maximum(a, y[off + j + 7]));
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (FloatMath.maximum(a, Raw.getDouble(y + ((long) (j) << 3))));
+        res += (FloatMath.maximum(a, y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMaximumFloat64(a, y, n2) + pwMaximumFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwMaximumFloat64(a, y, off, n2) + pwMaximumFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMaximumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMaximumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwMaximumFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwMaximumFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMaximumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMaximumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (FloatMath.maximum(a, Raw.getDouble(y + 0)));
-        double r1 = (FloatMath.maximum(a, Raw.getDouble(y + 8)));
-        double r2 = (FloatMath.maximum(a, Raw.getDouble(y + 16)));
-        double r3 = (FloatMath.maximum(a, Raw.getDouble(y + 24)));
+        double r0 = (FloatMath.maximum(a, y[0]));
+        double r1 = (FloatMath.maximum(a, y[1]));
+        double r2 = (FloatMath.maximum(a, y[2]));
+        double r3 = (FloatMath.maximum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (FloatMath.maximum(a, Raw.getDouble(q + 0)));
-          final double v1 = (FloatMath.maximum(a, Raw.getDouble(q + 8)));
-          final double v2 = (FloatMath.maximum(a, Raw.getDouble(q + 16)));
-          final double v3 = (FloatMath.maximum(a, Raw.getDouble(q + 24)));
+          final double v0 = (FloatMath.maximum(a, y[j]));
+          final double v1 = (FloatMath.maximum(a, y[j + 1]));
+          final double v2 = (FloatMath.maximum(a, y[j + 2]));
+          final double v3 = (FloatMath.maximum(a, y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -986,32 +994,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (FloatMath.maximum(a, Raw.getDouble(y)));
+        r = (FloatMath.maximum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (FloatMath.maximum(a, Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.minimum(r, (FloatMath.maximum(a, y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumMaximumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMaximumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (FloatMath.maximum(a, Raw.getDouble(y + 0)));
-        double r1 = (FloatMath.maximum(a, Raw.getDouble(y + 8)));
-        double r2 = (FloatMath.maximum(a, Raw.getDouble(y + 16)));
-        double r3 = (FloatMath.maximum(a, Raw.getDouble(y + 24)));
+        double r0 = (FloatMath.maximum(a, y[0]));
+        double r1 = (FloatMath.maximum(a, y[1]));
+        double r2 = (FloatMath.maximum(a, y[2]));
+        double r3 = (FloatMath.maximum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (FloatMath.maximum(a, Raw.getDouble(q + 0)));
-          final double v1 = (FloatMath.maximum(a, Raw.getDouble(q + 8)));
-          final double v2 = (FloatMath.maximum(a, Raw.getDouble(q + 16)));
-          final double v3 = (FloatMath.maximum(a, Raw.getDouble(q + 24)));
+          final double v0 = (FloatMath.maximum(a, y[j]));
+          final double v1 = (FloatMath.maximum(a, y[j + 1]));
+          final double v2 = (FloatMath.maximum(a, y[j + 2]));
+          final double v3 = (FloatMath.maximum(a, y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1027,11 +1035,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (FloatMath.maximum(a, Raw.getDouble(y)));
+        r = (FloatMath.maximum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (FloatMath.maximum(a, Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.maximum(r, (FloatMath.maximum(a, y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -1078,69 +1086,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwMinimumFloat64(double a, long y, int n) {
+  private static double pwMinimumFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j) << 3))));
+        res += (FloatMath.minimum(a, y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (0) << 3))));
-      double r1 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (1) << 3))));
-      double r2 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (2) << 3))));
-      double r3 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (3) << 3))));
-      double r4 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (4) << 3))));
-      double r5 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (5) << 3))));
-      double r6 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (6) << 3))));
-      double r7 = (FloatMath.minimum(a, Raw.getDouble(y + ((long) (7) << 3))));
+      double r0 = (FloatMath.minimum(a, y[off]));
+      double r1 = (FloatMath.minimum(a, y[off + 1]));
+      double r2 = (FloatMath.minimum(a, y[off + 2]));
+      double r3 = (FloatMath.minimum(a, y[off + 3]));
+      double r4 = (FloatMath.minimum(a, y[off + 4]));
+      double r5 = (FloatMath.minimum(a, y[off + 5]));
+      double r6 = (FloatMath.minimum(a, y[off + 6]));
+      double r7 = (FloatMath.minimum(a, y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j) << 3))));
-        r1 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 1) << 3))));
-        r2 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 2) << 3))));
-        r3 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 3) << 3))));
-        r4 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 4) << 3))));
-        r5 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 5) << 3))));
-        r6 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 6) << 3))));
-        r7 += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j + 7) << 3))));
+        r0 += (FloatMath.minimum(a, y[off + j]));
+        r1 += (FloatMath.minimum(a, y[off + j + 1]));
+        r2 += (FloatMath.minimum(a, y[off + j + 2]));
+        r3 += (FloatMath.minimum(a, y[off + j + 3]));
+        r4 += (FloatMath.minimum(a, y[off + j + 4]));
+        r5 += (FloatMath.minimum(a, y[off + j + 5]));
+        r6 += (FloatMath.minimum(a, y[off + j + 6]));
+        r7 += (FloatMath.minimum(a, y[off + j + 7]));
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (FloatMath.minimum(a, Raw.getDouble(y + ((long) (j) << 3))));
+        res += (FloatMath.minimum(a, y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMinimumFloat64(a, y, n2) + pwMinimumFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwMinimumFloat64(a, y, off, n2) + pwMinimumFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMinimumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMinimumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwMinimumFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwMinimumFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMinimumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMinimumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (FloatMath.minimum(a, Raw.getDouble(y + 0)));
-        double r1 = (FloatMath.minimum(a, Raw.getDouble(y + 8)));
-        double r2 = (FloatMath.minimum(a, Raw.getDouble(y + 16)));
-        double r3 = (FloatMath.minimum(a, Raw.getDouble(y + 24)));
+        double r0 = (FloatMath.minimum(a, y[0]));
+        double r1 = (FloatMath.minimum(a, y[1]));
+        double r2 = (FloatMath.minimum(a, y[2]));
+        double r3 = (FloatMath.minimum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (FloatMath.minimum(a, Raw.getDouble(q + 0)));
-          final double v1 = (FloatMath.minimum(a, Raw.getDouble(q + 8)));
-          final double v2 = (FloatMath.minimum(a, Raw.getDouble(q + 16)));
-          final double v3 = (FloatMath.minimum(a, Raw.getDouble(q + 24)));
+          final double v0 = (FloatMath.minimum(a, y[j]));
+          final double v1 = (FloatMath.minimum(a, y[j + 1]));
+          final double v2 = (FloatMath.minimum(a, y[j + 2]));
+          final double v3 = (FloatMath.minimum(a, y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1156,32 +1165,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (FloatMath.minimum(a, Raw.getDouble(y)));
+        r = (FloatMath.minimum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (FloatMath.minimum(a, Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.minimum(r, (FloatMath.minimum(a, y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumMinimumFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMinimumFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (FloatMath.minimum(a, Raw.getDouble(y + 0)));
-        double r1 = (FloatMath.minimum(a, Raw.getDouble(y + 8)));
-        double r2 = (FloatMath.minimum(a, Raw.getDouble(y + 16)));
-        double r3 = (FloatMath.minimum(a, Raw.getDouble(y + 24)));
+        double r0 = (FloatMath.minimum(a, y[0]));
+        double r1 = (FloatMath.minimum(a, y[1]));
+        double r2 = (FloatMath.minimum(a, y[2]));
+        double r3 = (FloatMath.minimum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (FloatMath.minimum(a, Raw.getDouble(q + 0)));
-          final double v1 = (FloatMath.minimum(a, Raw.getDouble(q + 8)));
-          final double v2 = (FloatMath.minimum(a, Raw.getDouble(q + 16)));
-          final double v3 = (FloatMath.minimum(a, Raw.getDouble(q + 24)));
+          final double v0 = (FloatMath.minimum(a, y[j]));
+          final double v1 = (FloatMath.minimum(a, y[j + 1]));
+          final double v2 = (FloatMath.minimum(a, y[j + 2]));
+          final double v3 = (FloatMath.minimum(a, y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1197,11 +1206,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (FloatMath.minimum(a, Raw.getDouble(y)));
+        r = (FloatMath.minimum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (FloatMath.minimum(a, Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.maximum(r, (FloatMath.minimum(a, y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -1248,69 +1257,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwAbsdiffFloat64(double a, long y, int n) {
+  private static double pwAbsdiffFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += (Math.abs(a - Raw.getDouble(y + ((long) (j) << 3))));
+        res += (Math.abs(a - y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      double r0 = (Math.abs(a - Raw.getDouble(y + ((long) (0) << 3))));
-      double r1 = (Math.abs(a - Raw.getDouble(y + ((long) (1) << 3))));
-      double r2 = (Math.abs(a - Raw.getDouble(y + ((long) (2) << 3))));
-      double r3 = (Math.abs(a - Raw.getDouble(y + ((long) (3) << 3))));
-      double r4 = (Math.abs(a - Raw.getDouble(y + ((long) (4) << 3))));
-      double r5 = (Math.abs(a - Raw.getDouble(y + ((long) (5) << 3))));
-      double r6 = (Math.abs(a - Raw.getDouble(y + ((long) (6) << 3))));
-      double r7 = (Math.abs(a - Raw.getDouble(y + ((long) (7) << 3))));
+      double r0 = (Math.abs(a - y[off]));
+      double r1 = (Math.abs(a - y[off + 1]));
+      double r2 = (Math.abs(a - y[off + 2]));
+      double r3 = (Math.abs(a - y[off + 3]));
+      double r4 = (Math.abs(a - y[off + 4]));
+      double r5 = (Math.abs(a - y[off + 5]));
+      double r6 = (Math.abs(a - y[off + 6]));
+      double r7 = (Math.abs(a - y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (Math.abs(a - Raw.getDouble(y + ((long) (j) << 3))));
-        r1 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 1) << 3))));
-        r2 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 2) << 3))));
-        r3 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 3) << 3))));
-        r4 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 4) << 3))));
-        r5 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 5) << 3))));
-        r6 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 6) << 3))));
-        r7 += (Math.abs(a - Raw.getDouble(y + ((long) (j + 7) << 3))));
+        r0 += (Math.abs(a - y[off + j]));
+        r1 += (Math.abs(a - y[off + j + 1]));
+        r2 += (Math.abs(a - y[off + j + 2]));
+        r3 += (Math.abs(a - y[off + j + 3]));
+        r4 += (Math.abs(a - y[off + j + 4]));
+        r5 += (Math.abs(a - y[off + j + 5]));
+        r6 += (Math.abs(a - y[off + j + 6]));
+        r7 += (Math.abs(a - y[off + j + 7]));
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (Math.abs(a - Raw.getDouble(y + ((long) (j) << 3))));
+        res += (Math.abs(a - y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwAbsdiffFloat64(a, y, n2) + pwAbsdiffFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwAbsdiffFloat64(a, y, off, n2) + pwAbsdiffFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddAbsdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddAbsdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwAbsdiffFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwAbsdiffFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumAbsdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumAbsdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (Math.abs(a - Raw.getDouble(y + 0)));
-        double r1 = (Math.abs(a - Raw.getDouble(y + 8)));
-        double r2 = (Math.abs(a - Raw.getDouble(y + 16)));
-        double r3 = (Math.abs(a - Raw.getDouble(y + 24)));
+        double r0 = (Math.abs(a - y[0]));
+        double r1 = (Math.abs(a - y[1]));
+        double r2 = (Math.abs(a - y[2]));
+        double r3 = (Math.abs(a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (Math.abs(a - Raw.getDouble(q + 0)));
-          final double v1 = (Math.abs(a - Raw.getDouble(q + 8)));
-          final double v2 = (Math.abs(a - Raw.getDouble(q + 16)));
-          final double v3 = (Math.abs(a - Raw.getDouble(q + 24)));
+          final double v0 = (Math.abs(a - y[j]));
+          final double v1 = (Math.abs(a - y[j + 1]));
+          final double v2 = (Math.abs(a - y[j + 2]));
+          final double v3 = (Math.abs(a - y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1326,32 +1336,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (Math.abs(a - Raw.getDouble(y)));
+        r = (Math.abs(a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (Math.abs(a - Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.minimum(r, (Math.abs(a - y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumAbsdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumAbsdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = (Math.abs(a - Raw.getDouble(y + 0)));
-        double r1 = (Math.abs(a - Raw.getDouble(y + 8)));
-        double r2 = (Math.abs(a - Raw.getDouble(y + 16)));
-        double r3 = (Math.abs(a - Raw.getDouble(y + 24)));
+        double r0 = (Math.abs(a - y[0]));
+        double r1 = (Math.abs(a - y[1]));
+        double r2 = (Math.abs(a - y[2]));
+        double r3 = (Math.abs(a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = (Math.abs(a - Raw.getDouble(q + 0)));
-          final double v1 = (Math.abs(a - Raw.getDouble(q + 8)));
-          final double v2 = (Math.abs(a - Raw.getDouble(q + 16)));
-          final double v3 = (Math.abs(a - Raw.getDouble(q + 24)));
+          final double v0 = (Math.abs(a - y[j]));
+          final double v1 = (Math.abs(a - y[j + 1]));
+          final double v2 = (Math.abs(a - y[j + 2]));
+          final double v3 = (Math.abs(a - y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1367,11 +1377,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (Math.abs(a - Raw.getDouble(y)));
+        r = (Math.abs(a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (Math.abs(a - Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.maximum(r, (Math.abs(a - y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -1418,69 +1428,70 @@ public final class OuterLoops {
     }
   }
 
-  private static double pwSqdiffFloat64(double a, long y, int n) {
+  private static double pwSqdiffFloat64(double a, double[] y, int off, int n) {
     if (n < 8) {
       double res = -0.0;
       for (int j = 0; j < n; j++) {
-        res += ((a - Raw.getDouble(y + ((long) (j) << 3))) * (a - Raw.getDouble(y + ((long) (j) << 3))));
+        res += ((a - y[off + j]) * (a - y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      double r0 = ((a - Raw.getDouble(y + ((long) (0) << 3))) * (a - Raw.getDouble(y + ((long) (0) << 3))));
-      double r1 = ((a - Raw.getDouble(y + ((long) (1) << 3))) * (a - Raw.getDouble(y + ((long) (1) << 3))));
-      double r2 = ((a - Raw.getDouble(y + ((long) (2) << 3))) * (a - Raw.getDouble(y + ((long) (2) << 3))));
-      double r3 = ((a - Raw.getDouble(y + ((long) (3) << 3))) * (a - Raw.getDouble(y + ((long) (3) << 3))));
-      double r4 = ((a - Raw.getDouble(y + ((long) (4) << 3))) * (a - Raw.getDouble(y + ((long) (4) << 3))));
-      double r5 = ((a - Raw.getDouble(y + ((long) (5) << 3))) * (a - Raw.getDouble(y + ((long) (5) << 3))));
-      double r6 = ((a - Raw.getDouble(y + ((long) (6) << 3))) * (a - Raw.getDouble(y + ((long) (6) << 3))));
-      double r7 = ((a - Raw.getDouble(y + ((long) (7) << 3))) * (a - Raw.getDouble(y + ((long) (7) << 3))));
+      double r0 = ((a - y[off]) * (a - y[off]));
+      double r1 = ((a - y[off + 1]) * (a - y[off + 1]));
+      double r2 = ((a - y[off + 2]) * (a - y[off + 2]));
+      double r3 = ((a - y[off + 3]) * (a - y[off + 3]));
+      double r4 = ((a - y[off + 4]) * (a - y[off + 4]));
+      double r5 = ((a - y[off + 5]) * (a - y[off + 5]));
+      double r6 = ((a - y[off + 6]) * (a - y[off + 6]));
+      double r7 = ((a - y[off + 7]) * (a - y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += ((a - Raw.getDouble(y + ((long) (j) << 3))) * (a - Raw.getDouble(y + ((long) (j) << 3))));
-        r1 += ((a - Raw.getDouble(y + ((long) (j + 1) << 3))) * (a - Raw.getDouble(y + ((long) (j + 1) << 3))));
-        r2 += ((a - Raw.getDouble(y + ((long) (j + 2) << 3))) * (a - Raw.getDouble(y + ((long) (j + 2) << 3))));
-        r3 += ((a - Raw.getDouble(y + ((long) (j + 3) << 3))) * (a - Raw.getDouble(y + ((long) (j + 3) << 3))));
-        r4 += ((a - Raw.getDouble(y + ((long) (j + 4) << 3))) * (a - Raw.getDouble(y + ((long) (j + 4) << 3))));
-        r5 += ((a - Raw.getDouble(y + ((long) (j + 5) << 3))) * (a - Raw.getDouble(y + ((long) (j + 5) << 3))));
-        r6 += ((a - Raw.getDouble(y + ((long) (j + 6) << 3))) * (a - Raw.getDouble(y + ((long) (j + 6) << 3))));
-        r7 += ((a - Raw.getDouble(y + ((long) (j + 7) << 3))) * (a - Raw.getDouble(y + ((long) (j + 7) << 3))));
+        r0 += ((a - y[off + j]) * (a - y[off + j]));
+        r1 += ((a - y[off + j + 1]) * (a - y[off + j + 1]));
+        r2 += ((a - y[off + j + 2]) * (a - y[off + j + 2]));
+        r3 += ((a - y[off + j + 3]) * (a - y[off + j + 3]));
+        r4 += ((a - y[off + j + 4]) * (a - y[off + j + 4]));
+        r5 += ((a - y[off + j + 5]) * (a - y[off + j + 5]));
+        r6 += ((a - y[off + j + 6]) * (a - y[off + j + 6]));
+        r7 += ((a - y[off + j + 7]) * (a - y[off + j + 7]));
       }
       double res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += ((a - Raw.getDouble(y + ((long) (j) << 3))) * (a - Raw.getDouble(y + ((long) (j) << 3))));
+        res += ((a - y[off + j]) * (a - y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwSqdiffFloat64(a, y, n2) + pwSqdiffFloat64(a, y + ((long) n2 << 3), n - n2);
+      return pwSqdiffFloat64(a, y, off, n2) + pwSqdiffFloat64(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddSqdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddSqdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
-      Raw.putDouble(out + (i << 3), 0.0 + pwSqdiffFloat64(a, y, m));
+      Raw.putDouble(out + (i << 3), 0.0 + pwSqdiffFloat64(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumSqdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumSqdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = ((a - Raw.getDouble(y + 0)) * (a - Raw.getDouble(y + 0)));
-        double r1 = ((a - Raw.getDouble(y + 8)) * (a - Raw.getDouble(y + 8)));
-        double r2 = ((a - Raw.getDouble(y + 16)) * (a - Raw.getDouble(y + 16)));
-        double r3 = ((a - Raw.getDouble(y + 24)) * (a - Raw.getDouble(y + 24)));
+        double r0 = ((a - y[0]) * (a - y[0]));
+        double r1 = ((a - y[1]) * (a - y[1]));
+        double r2 = ((a - y[2]) * (a - y[2]));
+        double r3 = ((a - y[3]) * (a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = ((a - Raw.getDouble(q + 0)) * (a - Raw.getDouble(q + 0)));
-          final double v1 = ((a - Raw.getDouble(q + 8)) * (a - Raw.getDouble(q + 8)));
-          final double v2 = ((a - Raw.getDouble(q + 16)) * (a - Raw.getDouble(q + 16)));
-          final double v3 = ((a - Raw.getDouble(q + 24)) * (a - Raw.getDouble(q + 24)));
+          final double v0 = ((a - y[j]) * (a - y[j]));
+          final double v1 = ((a - y[j + 1]) * (a - y[j + 1]));
+          final double v2 = ((a - y[j + 2]) * (a - y[j + 2]));
+          final double v3 = ((a - y[j + 3]) * (a - y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1496,32 +1507,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = ((a - Raw.getDouble(y)) * (a - Raw.getDouble(y)));
+        r = ((a - y[0]) * (a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, ((a - Raw.getDouble(y + ((long) j << 3))) * (a - Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.minimum(r, ((a - y[j]) * (a - y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
   }
 
-  static void rowsMaximumSqdiffFloat64(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumSqdiffFloat64(long x, Object ys, int m, long out, long i0, long i1) {
+    final double[] y = (double[]) ys;
     for (long i = i0; i < i1; i++) {
       final double a = Raw.getDouble(x + (i << 3));
       double r;
       int j;
       if (m >= 8) {
-        double r0 = ((a - Raw.getDouble(y + 0)) * (a - Raw.getDouble(y + 0)));
-        double r1 = ((a - Raw.getDouble(y + 8)) * (a - Raw.getDouble(y + 8)));
-        double r2 = ((a - Raw.getDouble(y + 16)) * (a - Raw.getDouble(y + 16)));
-        double r3 = ((a - Raw.getDouble(y + 24)) * (a - Raw.getDouble(y + 24)));
+        double r0 = ((a - y[0]) * (a - y[0]));
+        double r1 = ((a - y[1]) * (a - y[1]));
+        double r2 = ((a - y[2]) * (a - y[2]));
+        double r3 = ((a - y[3]) * (a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 3);
-          final double v0 = ((a - Raw.getDouble(q + 0)) * (a - Raw.getDouble(q + 0)));
-          final double v1 = ((a - Raw.getDouble(q + 8)) * (a - Raw.getDouble(q + 8)));
-          final double v2 = ((a - Raw.getDouble(q + 16)) * (a - Raw.getDouble(q + 16)));
-          final double v3 = ((a - Raw.getDouble(q + 24)) * (a - Raw.getDouble(q + 24)));
+          final double v0 = ((a - y[j]) * (a - y[j]));
+          final double v1 = ((a - y[j + 1]) * (a - y[j + 1]));
+          final double v2 = ((a - y[j + 2]) * (a - y[j + 2]));
+          final double v3 = ((a - y[j + 3]) * (a - y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -1537,11 +1548,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = ((a - Raw.getDouble(y)) * (a - Raw.getDouble(y)));
+        r = ((a - y[0]) * (a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, ((a - Raw.getDouble(y + ((long) j << 3))) * (a - Raw.getDouble(y + ((long) j << 3)))));
+        r = FloatMath.maximum(r, ((a - y[j]) * (a - y[j])));
       }
       Raw.putDouble(out + (i << 3), r);
     }
@@ -2378,69 +2389,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwAddFloat32(float a, long y, int n) {
+  private static float pwAddFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (a + Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a + y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (a + Raw.getFloat(y + ((long) (0) << 2)));
-      float r1 = (a + Raw.getFloat(y + ((long) (1) << 2)));
-      float r2 = (a + Raw.getFloat(y + ((long) (2) << 2)));
-      float r3 = (a + Raw.getFloat(y + ((long) (3) << 2)));
-      float r4 = (a + Raw.getFloat(y + ((long) (4) << 2)));
-      float r5 = (a + Raw.getFloat(y + ((long) (5) << 2)));
-      float r6 = (a + Raw.getFloat(y + ((long) (6) << 2)));
-      float r7 = (a + Raw.getFloat(y + ((long) (7) << 2)));
+      float r0 = (a + y[off]);
+      float r1 = (a + y[off + 1]);
+      float r2 = (a + y[off + 2]);
+      float r3 = (a + y[off + 3]);
+      float r4 = (a + y[off + 4]);
+      float r5 = (a + y[off + 5]);
+      float r6 = (a + y[off + 6]);
+      float r7 = (a + y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a + Raw.getFloat(y + ((long) (j) << 2)));
-        r1 += (a + Raw.getFloat(y + ((long) (j + 1) << 2)));
-        r2 += (a + Raw.getFloat(y + ((long) (j + 2) << 2)));
-        r3 += (a + Raw.getFloat(y + ((long) (j + 3) << 2)));
-        r4 += (a + Raw.getFloat(y + ((long) (j + 4) << 2)));
-        r5 += (a + Raw.getFloat(y + ((long) (j + 5) << 2)));
-        r6 += (a + Raw.getFloat(y + ((long) (j + 6) << 2)));
-        r7 += (a + Raw.getFloat(y + ((long) (j + 7) << 2)));
+        r0 += (a + y[off + j]);
+        r1 += (a + y[off + j + 1]);
+        r2 += (a + y[off + j + 2]);
+        r3 += (a + y[off + j + 3]);
+        r4 += (a + y[off + j + 4]);
+        r5 += (a + y[off + j + 5]);
+        r6 += (a + y[off + j + 6]);
+        r7 += (a + y[off + j + 7]);
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a + Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a + y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwAddFloat32(a, y, n2) + pwAddFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwAddFloat32(a, y, off, n2) + pwAddFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddAddFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddAddFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwAddFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwAddFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumAddFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumAddFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a + Raw.getFloat(y + 0));
-        float r1 = (a + Raw.getFloat(y + 4));
-        float r2 = (a + Raw.getFloat(y + 8));
-        float r3 = (a + Raw.getFloat(y + 12));
+        float r0 = (a + y[0]);
+        float r1 = (a + y[1]);
+        float r2 = (a + y[2]);
+        float r3 = (a + y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a + Raw.getFloat(q + 0));
-          final float v1 = (a + Raw.getFloat(q + 4));
-          final float v2 = (a + Raw.getFloat(q + 8));
-          final float v3 = (a + Raw.getFloat(q + 12));
+          final float v0 = (a + y[j]);
+          final float v1 = (a + y[j + 1]);
+          final float v2 = (a + y[j + 2]);
+          final float v3 = (a + y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2456,32 +2468,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a + Raw.getFloat(y));
+        r = (a + y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a + Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.minimum(r, (a + y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumAddFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumAddFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a + Raw.getFloat(y + 0));
-        float r1 = (a + Raw.getFloat(y + 4));
-        float r2 = (a + Raw.getFloat(y + 8));
-        float r3 = (a + Raw.getFloat(y + 12));
+        float r0 = (a + y[0]);
+        float r1 = (a + y[1]);
+        float r2 = (a + y[2]);
+        float r3 = (a + y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a + Raw.getFloat(q + 0));
-          final float v1 = (a + Raw.getFloat(q + 4));
-          final float v2 = (a + Raw.getFloat(q + 8));
-          final float v3 = (a + Raw.getFloat(q + 12));
+          final float v0 = (a + y[j]);
+          final float v1 = (a + y[j + 1]);
+          final float v2 = (a + y[j + 2]);
+          final float v3 = (a + y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2497,11 +2509,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a + Raw.getFloat(y));
+        r = (a + y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a + Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.maximum(r, (a + y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -2548,69 +2560,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwSubtractFloat32(float a, long y, int n) {
+  private static float pwSubtractFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (a - Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a - y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (a - Raw.getFloat(y + ((long) (0) << 2)));
-      float r1 = (a - Raw.getFloat(y + ((long) (1) << 2)));
-      float r2 = (a - Raw.getFloat(y + ((long) (2) << 2)));
-      float r3 = (a - Raw.getFloat(y + ((long) (3) << 2)));
-      float r4 = (a - Raw.getFloat(y + ((long) (4) << 2)));
-      float r5 = (a - Raw.getFloat(y + ((long) (5) << 2)));
-      float r6 = (a - Raw.getFloat(y + ((long) (6) << 2)));
-      float r7 = (a - Raw.getFloat(y + ((long) (7) << 2)));
+      float r0 = (a - y[off]);
+      float r1 = (a - y[off + 1]);
+      float r2 = (a - y[off + 2]);
+      float r3 = (a - y[off + 3]);
+      float r4 = (a - y[off + 4]);
+      float r5 = (a - y[off + 5]);
+      float r6 = (a - y[off + 6]);
+      float r7 = (a - y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a - Raw.getFloat(y + ((long) (j) << 2)));
-        r1 += (a - Raw.getFloat(y + ((long) (j + 1) << 2)));
-        r2 += (a - Raw.getFloat(y + ((long) (j + 2) << 2)));
-        r3 += (a - Raw.getFloat(y + ((long) (j + 3) << 2)));
-        r4 += (a - Raw.getFloat(y + ((long) (j + 4) << 2)));
-        r5 += (a - Raw.getFloat(y + ((long) (j + 5) << 2)));
-        r6 += (a - Raw.getFloat(y + ((long) (j + 6) << 2)));
-        r7 += (a - Raw.getFloat(y + ((long) (j + 7) << 2)));
+        r0 += (a - y[off + j]);
+        r1 += (a - y[off + j + 1]);
+        r2 += (a - y[off + j + 2]);
+        r3 += (a - y[off + j + 3]);
+        r4 += (a - y[off + j + 4]);
+        r5 += (a - y[off + j + 5]);
+        r6 += (a - y[off + j + 6]);
+        r7 += (a - y[off + j + 7]);
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a - Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a - y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwSubtractFloat32(a, y, n2) + pwSubtractFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwSubtractFloat32(a, y, off, n2) + pwSubtractFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddSubtractFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddSubtractFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwSubtractFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwSubtractFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumSubtractFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumSubtractFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a - Raw.getFloat(y + 0));
-        float r1 = (a - Raw.getFloat(y + 4));
-        float r2 = (a - Raw.getFloat(y + 8));
-        float r3 = (a - Raw.getFloat(y + 12));
+        float r0 = (a - y[0]);
+        float r1 = (a - y[1]);
+        float r2 = (a - y[2]);
+        float r3 = (a - y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a - Raw.getFloat(q + 0));
-          final float v1 = (a - Raw.getFloat(q + 4));
-          final float v2 = (a - Raw.getFloat(q + 8));
-          final float v3 = (a - Raw.getFloat(q + 12));
+          final float v0 = (a - y[j]);
+          final float v1 = (a - y[j + 1]);
+          final float v2 = (a - y[j + 2]);
+          final float v3 = (a - y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2626,32 +2639,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a - Raw.getFloat(y));
+        r = (a - y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a - Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.minimum(r, (a - y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumSubtractFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumSubtractFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a - Raw.getFloat(y + 0));
-        float r1 = (a - Raw.getFloat(y + 4));
-        float r2 = (a - Raw.getFloat(y + 8));
-        float r3 = (a - Raw.getFloat(y + 12));
+        float r0 = (a - y[0]);
+        float r1 = (a - y[1]);
+        float r2 = (a - y[2]);
+        float r3 = (a - y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a - Raw.getFloat(q + 0));
-          final float v1 = (a - Raw.getFloat(q + 4));
-          final float v2 = (a - Raw.getFloat(q + 8));
-          final float v3 = (a - Raw.getFloat(q + 12));
+          final float v0 = (a - y[j]);
+          final float v1 = (a - y[j + 1]);
+          final float v2 = (a - y[j + 2]);
+          final float v3 = (a - y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2667,11 +2680,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a - Raw.getFloat(y));
+        r = (a - y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a - Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.maximum(r, (a - y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -2718,69 +2731,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwMultiplyFloat32(float a, long y, int n) {
+  private static float pwMultiplyFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (a * Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a * y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (a * Raw.getFloat(y + ((long) (0) << 2)));
-      float r1 = (a * Raw.getFloat(y + ((long) (1) << 2)));
-      float r2 = (a * Raw.getFloat(y + ((long) (2) << 2)));
-      float r3 = (a * Raw.getFloat(y + ((long) (3) << 2)));
-      float r4 = (a * Raw.getFloat(y + ((long) (4) << 2)));
-      float r5 = (a * Raw.getFloat(y + ((long) (5) << 2)));
-      float r6 = (a * Raw.getFloat(y + ((long) (6) << 2)));
-      float r7 = (a * Raw.getFloat(y + ((long) (7) << 2)));
+      float r0 = (a * y[off]);
+      float r1 = (a * y[off + 1]);
+      float r2 = (a * y[off + 2]);
+      float r3 = (a * y[off + 3]);
+      float r4 = (a * y[off + 4]);
+      float r5 = (a * y[off + 5]);
+      float r6 = (a * y[off + 6]);
+      float r7 = (a * y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a * Raw.getFloat(y + ((long) (j) << 2)));
-        r1 += (a * Raw.getFloat(y + ((long) (j + 1) << 2)));
-        r2 += (a * Raw.getFloat(y + ((long) (j + 2) << 2)));
-        r3 += (a * Raw.getFloat(y + ((long) (j + 3) << 2)));
-        r4 += (a * Raw.getFloat(y + ((long) (j + 4) << 2)));
-        r5 += (a * Raw.getFloat(y + ((long) (j + 5) << 2)));
-        r6 += (a * Raw.getFloat(y + ((long) (j + 6) << 2)));
-        r7 += (a * Raw.getFloat(y + ((long) (j + 7) << 2)));
+        r0 += (a * y[off + j]);
+        r1 += (a * y[off + j + 1]);
+        r2 += (a * y[off + j + 2]);
+        r3 += (a * y[off + j + 3]);
+        r4 += (a * y[off + j + 4]);
+        r5 += (a * y[off + j + 5]);
+        r6 += (a * y[off + j + 6]);
+        r7 += (a * y[off + j + 7]);
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a * Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a * y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMultiplyFloat32(a, y, n2) + pwMultiplyFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwMultiplyFloat32(a, y, off, n2) + pwMultiplyFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMultiplyFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMultiplyFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwMultiplyFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwMultiplyFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMultiplyFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMultiplyFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a * Raw.getFloat(y + 0));
-        float r1 = (a * Raw.getFloat(y + 4));
-        float r2 = (a * Raw.getFloat(y + 8));
-        float r3 = (a * Raw.getFloat(y + 12));
+        float r0 = (a * y[0]);
+        float r1 = (a * y[1]);
+        float r2 = (a * y[2]);
+        float r3 = (a * y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a * Raw.getFloat(q + 0));
-          final float v1 = (a * Raw.getFloat(q + 4));
-          final float v2 = (a * Raw.getFloat(q + 8));
-          final float v3 = (a * Raw.getFloat(q + 12));
+          final float v0 = (a * y[j]);
+          final float v1 = (a * y[j + 1]);
+          final float v2 = (a * y[j + 2]);
+          final float v3 = (a * y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2796,32 +2810,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a * Raw.getFloat(y));
+        r = (a * y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a * Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.minimum(r, (a * y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumMultiplyFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMultiplyFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a * Raw.getFloat(y + 0));
-        float r1 = (a * Raw.getFloat(y + 4));
-        float r2 = (a * Raw.getFloat(y + 8));
-        float r3 = (a * Raw.getFloat(y + 12));
+        float r0 = (a * y[0]);
+        float r1 = (a * y[1]);
+        float r2 = (a * y[2]);
+        float r3 = (a * y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a * Raw.getFloat(q + 0));
-          final float v1 = (a * Raw.getFloat(q + 4));
-          final float v2 = (a * Raw.getFloat(q + 8));
-          final float v3 = (a * Raw.getFloat(q + 12));
+          final float v0 = (a * y[j]);
+          final float v1 = (a * y[j + 1]);
+          final float v2 = (a * y[j + 2]);
+          final float v3 = (a * y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2837,11 +2851,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a * Raw.getFloat(y));
+        r = (a * y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a * Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.maximum(r, (a * y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -2888,69 +2902,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwTrueDivideFloat32(float a, long y, int n) {
+  private static float pwTrueDivideFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (a / Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a / y[off + j]);
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (a / Raw.getFloat(y + ((long) (0) << 2)));
-      float r1 = (a / Raw.getFloat(y + ((long) (1) << 2)));
-      float r2 = (a / Raw.getFloat(y + ((long) (2) << 2)));
-      float r3 = (a / Raw.getFloat(y + ((long) (3) << 2)));
-      float r4 = (a / Raw.getFloat(y + ((long) (4) << 2)));
-      float r5 = (a / Raw.getFloat(y + ((long) (5) << 2)));
-      float r6 = (a / Raw.getFloat(y + ((long) (6) << 2)));
-      float r7 = (a / Raw.getFloat(y + ((long) (7) << 2)));
+      float r0 = (a / y[off]);
+      float r1 = (a / y[off + 1]);
+      float r2 = (a / y[off + 2]);
+      float r3 = (a / y[off + 3]);
+      float r4 = (a / y[off + 4]);
+      float r5 = (a / y[off + 5]);
+      float r6 = (a / y[off + 6]);
+      float r7 = (a / y[off + 7]);
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (a / Raw.getFloat(y + ((long) (j) << 2)));
-        r1 += (a / Raw.getFloat(y + ((long) (j + 1) << 2)));
-        r2 += (a / Raw.getFloat(y + ((long) (j + 2) << 2)));
-        r3 += (a / Raw.getFloat(y + ((long) (j + 3) << 2)));
-        r4 += (a / Raw.getFloat(y + ((long) (j + 4) << 2)));
-        r5 += (a / Raw.getFloat(y + ((long) (j + 5) << 2)));
-        r6 += (a / Raw.getFloat(y + ((long) (j + 6) << 2)));
-        r7 += (a / Raw.getFloat(y + ((long) (j + 7) << 2)));
+        r0 += (a / y[off + j]);
+        r1 += (a / y[off + j + 1]);
+        r2 += (a / y[off + j + 2]);
+        r3 += (a / y[off + j + 3]);
+        r4 += (a / y[off + j + 4]);
+        r5 += (a / y[off + j + 5]);
+        r6 += (a / y[off + j + 6]);
+        r7 += (a / y[off + j + 7]);
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (a / Raw.getFloat(y + ((long) (j) << 2)));
+        res += (a / y[off + j]);
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwTrueDivideFloat32(a, y, n2) + pwTrueDivideFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwTrueDivideFloat32(a, y, off, n2) + pwTrueDivideFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddTrueDivideFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddTrueDivideFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwTrueDivideFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwTrueDivideFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumTrueDivideFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumTrueDivideFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a / Raw.getFloat(y + 0));
-        float r1 = (a / Raw.getFloat(y + 4));
-        float r2 = (a / Raw.getFloat(y + 8));
-        float r3 = (a / Raw.getFloat(y + 12));
+        float r0 = (a / y[0]);
+        float r1 = (a / y[1]);
+        float r2 = (a / y[2]);
+        float r3 = (a / y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a / Raw.getFloat(q + 0));
-          final float v1 = (a / Raw.getFloat(q + 4));
-          final float v2 = (a / Raw.getFloat(q + 8));
-          final float v3 = (a / Raw.getFloat(q + 12));
+          final float v0 = (a / y[j]);
+          final float v1 = (a / y[j + 1]);
+          final float v2 = (a / y[j + 2]);
+          final float v3 = (a / y[j + 3]);
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -2966,32 +2981,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (a / Raw.getFloat(y));
+        r = (a / y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (a / Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.minimum(r, (a / y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumTrueDivideFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumTrueDivideFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (a / Raw.getFloat(y + 0));
-        float r1 = (a / Raw.getFloat(y + 4));
-        float r2 = (a / Raw.getFloat(y + 8));
-        float r3 = (a / Raw.getFloat(y + 12));
+        float r0 = (a / y[0]);
+        float r1 = (a / y[1]);
+        float r2 = (a / y[2]);
+        float r3 = (a / y[3]);
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (a / Raw.getFloat(q + 0));
-          final float v1 = (a / Raw.getFloat(q + 4));
-          final float v2 = (a / Raw.getFloat(q + 8));
-          final float v3 = (a / Raw.getFloat(q + 12));
+          final float v0 = (a / y[j]);
+          final float v1 = (a / y[j + 1]);
+          final float v2 = (a / y[j + 2]);
+          final float v3 = (a / y[j + 3]);
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3007,11 +3022,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (a / Raw.getFloat(y));
+        r = (a / y[0]);
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (a / Raw.getFloat(y + ((long) j << 2))));
+        r = FloatMath.maximum(r, (a / y[j]));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -3058,69 +3073,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwMaximumFloat32(float a, long y, int n) {
+  private static float pwMaximumFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j) << 2))));
+        res += (FloatMath.maximum(a, y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (0) << 2))));
-      float r1 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (1) << 2))));
-      float r2 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (2) << 2))));
-      float r3 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (3) << 2))));
-      float r4 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (4) << 2))));
-      float r5 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (5) << 2))));
-      float r6 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (6) << 2))));
-      float r7 = (FloatMath.maximum(a, Raw.getFloat(y + ((long) (7) << 2))));
+      float r0 = (FloatMath.maximum(a, y[off]));
+      float r1 = (FloatMath.maximum(a, y[off + 1]));
+      float r2 = (FloatMath.maximum(a, y[off + 2]));
+      float r3 = (FloatMath.maximum(a, y[off + 3]));
+      float r4 = (FloatMath.maximum(a, y[off + 4]));
+      float r5 = (FloatMath.maximum(a, y[off + 5]));
+      float r6 = (FloatMath.maximum(a, y[off + 6]));
+      float r7 = (FloatMath.maximum(a, y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j) << 2))));
-        r1 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 1) << 2))));
-        r2 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 2) << 2))));
-        r3 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 3) << 2))));
-        r4 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 4) << 2))));
-        r5 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 5) << 2))));
-        r6 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 6) << 2))));
-        r7 += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j + 7) << 2))));
+        r0 += (FloatMath.maximum(a, y[off + j]));
+        r1 += (FloatMath.maximum(a, y[off + j + 1]));
+        r2 += (FloatMath.maximum(a, y[off + j + 2]));
+        r3 += (FloatMath.maximum(a, y[off + j + 3]));
+        r4 += (FloatMath.maximum(a, y[off + j + 4]));
+        r5 += (FloatMath.maximum(a, y[off + j + 5]));
+        r6 += (FloatMath.maximum(a, y[off + j + 6]));
+        r7 += (FloatMath.maximum(a, y[off + j + 7]));
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (FloatMath.maximum(a, Raw.getFloat(y + ((long) (j) << 2))));
+        res += (FloatMath.maximum(a, y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMaximumFloat32(a, y, n2) + pwMaximumFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwMaximumFloat32(a, y, off, n2) + pwMaximumFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMaximumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMaximumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwMaximumFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwMaximumFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMaximumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMaximumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (FloatMath.maximum(a, Raw.getFloat(y + 0)));
-        float r1 = (FloatMath.maximum(a, Raw.getFloat(y + 4)));
-        float r2 = (FloatMath.maximum(a, Raw.getFloat(y + 8)));
-        float r3 = (FloatMath.maximum(a, Raw.getFloat(y + 12)));
+        float r0 = (FloatMath.maximum(a, y[0]));
+        float r1 = (FloatMath.maximum(a, y[1]));
+        float r2 = (FloatMath.maximum(a, y[2]));
+        float r3 = (FloatMath.maximum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (FloatMath.maximum(a, Raw.getFloat(q + 0)));
-          final float v1 = (FloatMath.maximum(a, Raw.getFloat(q + 4)));
-          final float v2 = (FloatMath.maximum(a, Raw.getFloat(q + 8)));
-          final float v3 = (FloatMath.maximum(a, Raw.getFloat(q + 12)));
+          final float v0 = (FloatMath.maximum(a, y[j]));
+          final float v1 = (FloatMath.maximum(a, y[j + 1]));
+          final float v2 = (FloatMath.maximum(a, y[j + 2]));
+          final float v3 = (FloatMath.maximum(a, y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3136,32 +3152,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (FloatMath.maximum(a, Raw.getFloat(y)));
+        r = (FloatMath.maximum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (FloatMath.maximum(a, Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.minimum(r, (FloatMath.maximum(a, y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumMaximumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMaximumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (FloatMath.maximum(a, Raw.getFloat(y + 0)));
-        float r1 = (FloatMath.maximum(a, Raw.getFloat(y + 4)));
-        float r2 = (FloatMath.maximum(a, Raw.getFloat(y + 8)));
-        float r3 = (FloatMath.maximum(a, Raw.getFloat(y + 12)));
+        float r0 = (FloatMath.maximum(a, y[0]));
+        float r1 = (FloatMath.maximum(a, y[1]));
+        float r2 = (FloatMath.maximum(a, y[2]));
+        float r3 = (FloatMath.maximum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (FloatMath.maximum(a, Raw.getFloat(q + 0)));
-          final float v1 = (FloatMath.maximum(a, Raw.getFloat(q + 4)));
-          final float v2 = (FloatMath.maximum(a, Raw.getFloat(q + 8)));
-          final float v3 = (FloatMath.maximum(a, Raw.getFloat(q + 12)));
+          final float v0 = (FloatMath.maximum(a, y[j]));
+          final float v1 = (FloatMath.maximum(a, y[j + 1]));
+          final float v2 = (FloatMath.maximum(a, y[j + 2]));
+          final float v3 = (FloatMath.maximum(a, y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3177,11 +3193,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (FloatMath.maximum(a, Raw.getFloat(y)));
+        r = (FloatMath.maximum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (FloatMath.maximum(a, Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.maximum(r, (FloatMath.maximum(a, y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -3228,69 +3244,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwMinimumFloat32(float a, long y, int n) {
+  private static float pwMinimumFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j) << 2))));
+        res += (FloatMath.minimum(a, y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (0) << 2))));
-      float r1 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (1) << 2))));
-      float r2 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (2) << 2))));
-      float r3 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (3) << 2))));
-      float r4 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (4) << 2))));
-      float r5 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (5) << 2))));
-      float r6 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (6) << 2))));
-      float r7 = (FloatMath.minimum(a, Raw.getFloat(y + ((long) (7) << 2))));
+      float r0 = (FloatMath.minimum(a, y[off]));
+      float r1 = (FloatMath.minimum(a, y[off + 1]));
+      float r2 = (FloatMath.minimum(a, y[off + 2]));
+      float r3 = (FloatMath.minimum(a, y[off + 3]));
+      float r4 = (FloatMath.minimum(a, y[off + 4]));
+      float r5 = (FloatMath.minimum(a, y[off + 5]));
+      float r6 = (FloatMath.minimum(a, y[off + 6]));
+      float r7 = (FloatMath.minimum(a, y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j) << 2))));
-        r1 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 1) << 2))));
-        r2 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 2) << 2))));
-        r3 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 3) << 2))));
-        r4 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 4) << 2))));
-        r5 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 5) << 2))));
-        r6 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 6) << 2))));
-        r7 += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j + 7) << 2))));
+        r0 += (FloatMath.minimum(a, y[off + j]));
+        r1 += (FloatMath.minimum(a, y[off + j + 1]));
+        r2 += (FloatMath.minimum(a, y[off + j + 2]));
+        r3 += (FloatMath.minimum(a, y[off + j + 3]));
+        r4 += (FloatMath.minimum(a, y[off + j + 4]));
+        r5 += (FloatMath.minimum(a, y[off + j + 5]));
+        r6 += (FloatMath.minimum(a, y[off + j + 6]));
+        r7 += (FloatMath.minimum(a, y[off + j + 7]));
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (FloatMath.minimum(a, Raw.getFloat(y + ((long) (j) << 2))));
+        res += (FloatMath.minimum(a, y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwMinimumFloat32(a, y, n2) + pwMinimumFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwMinimumFloat32(a, y, off, n2) + pwMinimumFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddMinimumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddMinimumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwMinimumFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwMinimumFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumMinimumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumMinimumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (FloatMath.minimum(a, Raw.getFloat(y + 0)));
-        float r1 = (FloatMath.minimum(a, Raw.getFloat(y + 4)));
-        float r2 = (FloatMath.minimum(a, Raw.getFloat(y + 8)));
-        float r3 = (FloatMath.minimum(a, Raw.getFloat(y + 12)));
+        float r0 = (FloatMath.minimum(a, y[0]));
+        float r1 = (FloatMath.minimum(a, y[1]));
+        float r2 = (FloatMath.minimum(a, y[2]));
+        float r3 = (FloatMath.minimum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (FloatMath.minimum(a, Raw.getFloat(q + 0)));
-          final float v1 = (FloatMath.minimum(a, Raw.getFloat(q + 4)));
-          final float v2 = (FloatMath.minimum(a, Raw.getFloat(q + 8)));
-          final float v3 = (FloatMath.minimum(a, Raw.getFloat(q + 12)));
+          final float v0 = (FloatMath.minimum(a, y[j]));
+          final float v1 = (FloatMath.minimum(a, y[j + 1]));
+          final float v2 = (FloatMath.minimum(a, y[j + 2]));
+          final float v3 = (FloatMath.minimum(a, y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3306,32 +3323,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (FloatMath.minimum(a, Raw.getFloat(y)));
+        r = (FloatMath.minimum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (FloatMath.minimum(a, Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.minimum(r, (FloatMath.minimum(a, y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumMinimumFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumMinimumFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (FloatMath.minimum(a, Raw.getFloat(y + 0)));
-        float r1 = (FloatMath.minimum(a, Raw.getFloat(y + 4)));
-        float r2 = (FloatMath.minimum(a, Raw.getFloat(y + 8)));
-        float r3 = (FloatMath.minimum(a, Raw.getFloat(y + 12)));
+        float r0 = (FloatMath.minimum(a, y[0]));
+        float r1 = (FloatMath.minimum(a, y[1]));
+        float r2 = (FloatMath.minimum(a, y[2]));
+        float r3 = (FloatMath.minimum(a, y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (FloatMath.minimum(a, Raw.getFloat(q + 0)));
-          final float v1 = (FloatMath.minimum(a, Raw.getFloat(q + 4)));
-          final float v2 = (FloatMath.minimum(a, Raw.getFloat(q + 8)));
-          final float v3 = (FloatMath.minimum(a, Raw.getFloat(q + 12)));
+          final float v0 = (FloatMath.minimum(a, y[j]));
+          final float v1 = (FloatMath.minimum(a, y[j + 1]));
+          final float v2 = (FloatMath.minimum(a, y[j + 2]));
+          final float v3 = (FloatMath.minimum(a, y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3347,11 +3364,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (FloatMath.minimum(a, Raw.getFloat(y)));
+        r = (FloatMath.minimum(a, y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (FloatMath.minimum(a, Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.maximum(r, (FloatMath.minimum(a, y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -3398,69 +3415,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwAbsdiffFloat32(float a, long y, int n) {
+  private static float pwAbsdiffFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += (Math.abs(a - Raw.getFloat(y + ((long) (j) << 2))));
+        res += (Math.abs(a - y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      float r0 = (Math.abs(a - Raw.getFloat(y + ((long) (0) << 2))));
-      float r1 = (Math.abs(a - Raw.getFloat(y + ((long) (1) << 2))));
-      float r2 = (Math.abs(a - Raw.getFloat(y + ((long) (2) << 2))));
-      float r3 = (Math.abs(a - Raw.getFloat(y + ((long) (3) << 2))));
-      float r4 = (Math.abs(a - Raw.getFloat(y + ((long) (4) << 2))));
-      float r5 = (Math.abs(a - Raw.getFloat(y + ((long) (5) << 2))));
-      float r6 = (Math.abs(a - Raw.getFloat(y + ((long) (6) << 2))));
-      float r7 = (Math.abs(a - Raw.getFloat(y + ((long) (7) << 2))));
+      float r0 = (Math.abs(a - y[off]));
+      float r1 = (Math.abs(a - y[off + 1]));
+      float r2 = (Math.abs(a - y[off + 2]));
+      float r3 = (Math.abs(a - y[off + 3]));
+      float r4 = (Math.abs(a - y[off + 4]));
+      float r5 = (Math.abs(a - y[off + 5]));
+      float r6 = (Math.abs(a - y[off + 6]));
+      float r7 = (Math.abs(a - y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += (Math.abs(a - Raw.getFloat(y + ((long) (j) << 2))));
-        r1 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 1) << 2))));
-        r2 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 2) << 2))));
-        r3 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 3) << 2))));
-        r4 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 4) << 2))));
-        r5 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 5) << 2))));
-        r6 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 6) << 2))));
-        r7 += (Math.abs(a - Raw.getFloat(y + ((long) (j + 7) << 2))));
+        r0 += (Math.abs(a - y[off + j]));
+        r1 += (Math.abs(a - y[off + j + 1]));
+        r2 += (Math.abs(a - y[off + j + 2]));
+        r3 += (Math.abs(a - y[off + j + 3]));
+        r4 += (Math.abs(a - y[off + j + 4]));
+        r5 += (Math.abs(a - y[off + j + 5]));
+        r6 += (Math.abs(a - y[off + j + 6]));
+        r7 += (Math.abs(a - y[off + j + 7]));
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += (Math.abs(a - Raw.getFloat(y + ((long) (j) << 2))));
+        res += (Math.abs(a - y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwAbsdiffFloat32(a, y, n2) + pwAbsdiffFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwAbsdiffFloat32(a, y, off, n2) + pwAbsdiffFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddAbsdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddAbsdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwAbsdiffFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwAbsdiffFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumAbsdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumAbsdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (Math.abs(a - Raw.getFloat(y + 0)));
-        float r1 = (Math.abs(a - Raw.getFloat(y + 4)));
-        float r2 = (Math.abs(a - Raw.getFloat(y + 8)));
-        float r3 = (Math.abs(a - Raw.getFloat(y + 12)));
+        float r0 = (Math.abs(a - y[0]));
+        float r1 = (Math.abs(a - y[1]));
+        float r2 = (Math.abs(a - y[2]));
+        float r3 = (Math.abs(a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (Math.abs(a - Raw.getFloat(q + 0)));
-          final float v1 = (Math.abs(a - Raw.getFloat(q + 4)));
-          final float v2 = (Math.abs(a - Raw.getFloat(q + 8)));
-          final float v3 = (Math.abs(a - Raw.getFloat(q + 12)));
+          final float v0 = (Math.abs(a - y[j]));
+          final float v1 = (Math.abs(a - y[j + 1]));
+          final float v2 = (Math.abs(a - y[j + 2]));
+          final float v3 = (Math.abs(a - y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3476,32 +3494,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = (Math.abs(a - Raw.getFloat(y)));
+        r = (Math.abs(a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, (Math.abs(a - Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.minimum(r, (Math.abs(a - y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumAbsdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumAbsdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = (Math.abs(a - Raw.getFloat(y + 0)));
-        float r1 = (Math.abs(a - Raw.getFloat(y + 4)));
-        float r2 = (Math.abs(a - Raw.getFloat(y + 8)));
-        float r3 = (Math.abs(a - Raw.getFloat(y + 12)));
+        float r0 = (Math.abs(a - y[0]));
+        float r1 = (Math.abs(a - y[1]));
+        float r2 = (Math.abs(a - y[2]));
+        float r3 = (Math.abs(a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = (Math.abs(a - Raw.getFloat(q + 0)));
-          final float v1 = (Math.abs(a - Raw.getFloat(q + 4)));
-          final float v2 = (Math.abs(a - Raw.getFloat(q + 8)));
-          final float v3 = (Math.abs(a - Raw.getFloat(q + 12)));
+          final float v0 = (Math.abs(a - y[j]));
+          final float v1 = (Math.abs(a - y[j + 1]));
+          final float v2 = (Math.abs(a - y[j + 2]));
+          final float v3 = (Math.abs(a - y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3517,11 +3535,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = (Math.abs(a - Raw.getFloat(y)));
+        r = (Math.abs(a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, (Math.abs(a - Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.maximum(r, (Math.abs(a - y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
@@ -3568,69 +3586,70 @@ public final class OuterLoops {
     }
   }
 
-  private static float pwSqdiffFloat32(float a, long y, int n) {
+  private static float pwSqdiffFloat32(float a, float[] y, int off, int n) {
     if (n < 8) {
       float res = -0.0f;
       for (int j = 0; j < n; j++) {
-        res += ((a - Raw.getFloat(y + ((long) (j) << 2))) * (a - Raw.getFloat(y + ((long) (j) << 2))));
+        res += ((a - y[off + j]) * (a - y[off + j]));
       }
       return res;
     } else if (n <= 128) {
-      float r0 = ((a - Raw.getFloat(y + ((long) (0) << 2))) * (a - Raw.getFloat(y + ((long) (0) << 2))));
-      float r1 = ((a - Raw.getFloat(y + ((long) (1) << 2))) * (a - Raw.getFloat(y + ((long) (1) << 2))));
-      float r2 = ((a - Raw.getFloat(y + ((long) (2) << 2))) * (a - Raw.getFloat(y + ((long) (2) << 2))));
-      float r3 = ((a - Raw.getFloat(y + ((long) (3) << 2))) * (a - Raw.getFloat(y + ((long) (3) << 2))));
-      float r4 = ((a - Raw.getFloat(y + ((long) (4) << 2))) * (a - Raw.getFloat(y + ((long) (4) << 2))));
-      float r5 = ((a - Raw.getFloat(y + ((long) (5) << 2))) * (a - Raw.getFloat(y + ((long) (5) << 2))));
-      float r6 = ((a - Raw.getFloat(y + ((long) (6) << 2))) * (a - Raw.getFloat(y + ((long) (6) << 2))));
-      float r7 = ((a - Raw.getFloat(y + ((long) (7) << 2))) * (a - Raw.getFloat(y + ((long) (7) << 2))));
+      float r0 = ((a - y[off]) * (a - y[off]));
+      float r1 = ((a - y[off + 1]) * (a - y[off + 1]));
+      float r2 = ((a - y[off + 2]) * (a - y[off + 2]));
+      float r3 = ((a - y[off + 3]) * (a - y[off + 3]));
+      float r4 = ((a - y[off + 4]) * (a - y[off + 4]));
+      float r5 = ((a - y[off + 5]) * (a - y[off + 5]));
+      float r6 = ((a - y[off + 6]) * (a - y[off + 6]));
+      float r7 = ((a - y[off + 7]) * (a - y[off + 7]));
       final int end = n - (n % 8);
       int j = 8;
       for (; j < end; j += 8) {
-        r0 += ((a - Raw.getFloat(y + ((long) (j) << 2))) * (a - Raw.getFloat(y + ((long) (j) << 2))));
-        r1 += ((a - Raw.getFloat(y + ((long) (j + 1) << 2))) * (a - Raw.getFloat(y + ((long) (j + 1) << 2))));
-        r2 += ((a - Raw.getFloat(y + ((long) (j + 2) << 2))) * (a - Raw.getFloat(y + ((long) (j + 2) << 2))));
-        r3 += ((a - Raw.getFloat(y + ((long) (j + 3) << 2))) * (a - Raw.getFloat(y + ((long) (j + 3) << 2))));
-        r4 += ((a - Raw.getFloat(y + ((long) (j + 4) << 2))) * (a - Raw.getFloat(y + ((long) (j + 4) << 2))));
-        r5 += ((a - Raw.getFloat(y + ((long) (j + 5) << 2))) * (a - Raw.getFloat(y + ((long) (j + 5) << 2))));
-        r6 += ((a - Raw.getFloat(y + ((long) (j + 6) << 2))) * (a - Raw.getFloat(y + ((long) (j + 6) << 2))));
-        r7 += ((a - Raw.getFloat(y + ((long) (j + 7) << 2))) * (a - Raw.getFloat(y + ((long) (j + 7) << 2))));
+        r0 += ((a - y[off + j]) * (a - y[off + j]));
+        r1 += ((a - y[off + j + 1]) * (a - y[off + j + 1]));
+        r2 += ((a - y[off + j + 2]) * (a - y[off + j + 2]));
+        r3 += ((a - y[off + j + 3]) * (a - y[off + j + 3]));
+        r4 += ((a - y[off + j + 4]) * (a - y[off + j + 4]));
+        r5 += ((a - y[off + j + 5]) * (a - y[off + j + 5]));
+        r6 += ((a - y[off + j + 6]) * (a - y[off + j + 6]));
+        r7 += ((a - y[off + j + 7]) * (a - y[off + j + 7]));
       }
       float res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
       for (; j < n; j++) {
-        res += ((a - Raw.getFloat(y + ((long) (j) << 2))) * (a - Raw.getFloat(y + ((long) (j) << 2))));
+        res += ((a - y[off + j]) * (a - y[off + j]));
       }
       return res;
     } else {
       int n2 = n / 2;
       n2 -= n2 % 8;
-      return pwSqdiffFloat32(a, y, n2) + pwSqdiffFloat32(a, y + ((long) n2 << 2), n - n2);
+      return pwSqdiffFloat32(a, y, off, n2) + pwSqdiffFloat32(a, y, off + n2, n - n2);
     }
   }
 
-  static void rowsAddSqdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsAddSqdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
-      Raw.putFloat(out + (i << 2), 0.0f + pwSqdiffFloat32(a, y, m));
+      Raw.putFloat(out + (i << 2), 0.0f + pwSqdiffFloat32(a, y, 0, m));
     }
   }
 
-  static void rowsMinimumSqdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMinimumSqdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = ((a - Raw.getFloat(y + 0)) * (a - Raw.getFloat(y + 0)));
-        float r1 = ((a - Raw.getFloat(y + 4)) * (a - Raw.getFloat(y + 4)));
-        float r2 = ((a - Raw.getFloat(y + 8)) * (a - Raw.getFloat(y + 8)));
-        float r3 = ((a - Raw.getFloat(y + 12)) * (a - Raw.getFloat(y + 12)));
+        float r0 = ((a - y[0]) * (a - y[0]));
+        float r1 = ((a - y[1]) * (a - y[1]));
+        float r2 = ((a - y[2]) * (a - y[2]));
+        float r3 = ((a - y[3]) * (a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = ((a - Raw.getFloat(q + 0)) * (a - Raw.getFloat(q + 0)));
-          final float v1 = ((a - Raw.getFloat(q + 4)) * (a - Raw.getFloat(q + 4)));
-          final float v2 = ((a - Raw.getFloat(q + 8)) * (a - Raw.getFloat(q + 8)));
-          final float v3 = ((a - Raw.getFloat(q + 12)) * (a - Raw.getFloat(q + 12)));
+          final float v0 = ((a - y[j]) * (a - y[j]));
+          final float v1 = ((a - y[j + 1]) * (a - y[j + 1]));
+          final float v2 = ((a - y[j + 2]) * (a - y[j + 2]));
+          final float v3 = ((a - y[j + 3]) * (a - y[j + 3]));
           if (!(r0 < v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3646,32 +3665,32 @@ public final class OuterLoops {
         }
         r = FloatMath.minimum(FloatMath.minimum(r0, r1), FloatMath.minimum(r2, r3));
       } else {
-        r = ((a - Raw.getFloat(y)) * (a - Raw.getFloat(y)));
+        r = ((a - y[0]) * (a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.minimum(r, ((a - Raw.getFloat(y + ((long) j << 2))) * (a - Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.minimum(r, ((a - y[j]) * (a - y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
   }
 
-  static void rowsMaximumSqdiffFloat32(long x, long y, int m, long out, long i0, long i1) {
+  static void rowsMaximumSqdiffFloat32(long x, Object ys, int m, long out, long i0, long i1) {
+    final float[] y = (float[]) ys;
     for (long i = i0; i < i1; i++) {
       final float a = Raw.getFloat(x + (i << 2));
       float r;
       int j;
       if (m >= 8) {
-        float r0 = ((a - Raw.getFloat(y + 0)) * (a - Raw.getFloat(y + 0)));
-        float r1 = ((a - Raw.getFloat(y + 4)) * (a - Raw.getFloat(y + 4)));
-        float r2 = ((a - Raw.getFloat(y + 8)) * (a - Raw.getFloat(y + 8)));
-        float r3 = ((a - Raw.getFloat(y + 12)) * (a - Raw.getFloat(y + 12)));
+        float r0 = ((a - y[0]) * (a - y[0]));
+        float r1 = ((a - y[1]) * (a - y[1]));
+        float r2 = ((a - y[2]) * (a - y[2]));
+        float r3 = ((a - y[3]) * (a - y[3]));
         for (j = 4; j <= m - 4; j += 4) {
-          final long q = y + ((long) j << 2);
-          final float v0 = ((a - Raw.getFloat(q + 0)) * (a - Raw.getFloat(q + 0)));
-          final float v1 = ((a - Raw.getFloat(q + 4)) * (a - Raw.getFloat(q + 4)));
-          final float v2 = ((a - Raw.getFloat(q + 8)) * (a - Raw.getFloat(q + 8)));
-          final float v3 = ((a - Raw.getFloat(q + 12)) * (a - Raw.getFloat(q + 12)));
+          final float v0 = ((a - y[j]) * (a - y[j]));
+          final float v1 = ((a - y[j + 1]) * (a - y[j + 1]));
+          final float v2 = ((a - y[j + 2]) * (a - y[j + 2]));
+          final float v3 = ((a - y[j + 3]) * (a - y[j + 3]));
           if (!(r0 > v0) && r0 == r0) {
             r0 = v0;
           }
@@ -3687,11 +3706,11 @@ public final class OuterLoops {
         }
         r = FloatMath.maximum(FloatMath.maximum(r0, r1), FloatMath.maximum(r2, r3));
       } else {
-        r = ((a - Raw.getFloat(y)) * (a - Raw.getFloat(y)));
+        r = ((a - y[0]) * (a - y[0]));
         j = 1;
       }
       for (; j < m; j++) {
-        r = FloatMath.maximum(r, ((a - Raw.getFloat(y + ((long) j << 2))) * (a - Raw.getFloat(y + ((long) j << 2)))));
+        r = FloatMath.maximum(r, ((a - y[j]) * (a - y[j])));
       }
       Raw.putFloat(out + (i << 2), r);
     }
