@@ -145,6 +145,21 @@ class ChunkedOutTest extends ArrayTestBase {
   }
 
   @Test
+  void stridedAndFortranSourcesAndOutputs() {
+    try (NDArray big = ramp(-5, 5, 12, 14); NDArray a = big.get("::2, 1::2");
+         NDArray b0 = ramp(0, 3, 7, 6); NDArray b = b0.T();
+         NDArray out = np.zeros(DType.FLOAT32, io.tessera.ndarray.Order.F, 6, 7);
+         ChunkedArray ca = ChunkedArray.fromArray(a, Chunks.of(new long[] {6, 7},
+             new long[][] {{2, 2, 2}, {3, 4}}))) {
+      ChunkedUfuncs.apply(np, Ufunc.HYPOT, ca, b, out, Casting.SAME_KIND);
+      try (NDArray w = Ufunc.HYPOT.apply(a, b); NDArray wf = w.astype(DType.FLOAT32)) {
+        assertArrayEquals(wf.toDoubleArray(), out.toDoubleArray());
+      }
+      assertTrue(out.isFContiguous() && !a.isCContiguous());
+    }
+  }
+
+  @Test
   void failingCallsThrowBeforeWritingAnything() {
     try (NDArray i = np.arange(10); NDArray i0 = i.copy();
          ChunkedArray ci = ChunkedArray.fromArray(i, Chunks.regular(new long[] {10}, 3));
