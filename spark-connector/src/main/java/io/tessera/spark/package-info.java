@@ -28,17 +28,22 @@
  * </ul>
  *
  * <h2>Deterministic reductions: the choice</h2>
- * sum/min/max/mean compute one value per block (NumPy's own summation order inside the block:
- * identity, then pairwise) and combine block values in the fixed pairwise tree of {@link
- * io.tessera.chunk.TreeReduce}, keyed by linear block index. The combine runs inside Spark's {@code
- * treeAggregate}: each partial is a set of finished subtrees of that fixed tree, and merging two
- * partials (in any order, at any level of Spark's aggregation tree) only joins sibling subtrees,
- * so the driver performs exactly the combines {@code TreeReduce} would, on the same values. The
- * result's bits therefore depend on the data and the chunk grid only, not on the number of
- * partitions, the executors or the order tasks finish in; and they equal the local engine's
- * {@code ChunkedArray.reduceBlocks} on the same grid. A partition's partial holds at most about
- * {@code 2 log2(blocks)} values. (Exact summation would also make the result independent of the
- * grid, but would no longer equal NumPy's per-block sums; the tree keeps those.)
+ * {@link io.tessera.spark.DistributedReductions}: every block becomes a small heap partial at
+ * once, and partials are combined in the fixed pairwise tree of {@link io.tessera.chunk.TreeReduce}
+ * keyed by block index ({@code treeAggregate} for whole-array reductions, a sorted shuffle per
+ * output block for reductions along axes), so no result depends on the number of partitions, the
+ * executors or the order tasks finish in. Float sums, means, var and std go further: they are
+ * exact (a superaccumulator per output element, rounded once), hence also independent of the
+ * chunk grid, and the sums equal the local engine's {@code ChunkedReductions} bit for bit (the
+ * correctly rounded sum; NumPy's pairwise sum is within its error bound of it). Integer sums and
+ * products wrap exactly; min/max/any/all/argmin/argmax are exact; only float {@code prod} (and
+ * which zero or NaN payload a min/max returns) depends on the grid.
+ *
+ * <h2>Sources and sinks</h2>
+ * {@link io.tessera.spark.DistributedNpy} ({@code .npy} on any Hadoop file system: executors read
+ * their blocks' byte ranges; written band by band), {@link io.tessera.spark.DistributedZarr}
+ * (Zarr v2 directories written and read chunk by chunk by the executors, arrow-io's format), and
+ * {@link io.tessera.spark.DistributedFrames} (DataFrame columns in and out).
  *
  * <h2>Memory and ownership on executors</h2>
  * See {@link io.tessera.spark.ExecutorMemory}: one root allocator per executor JVM (limit {@code
