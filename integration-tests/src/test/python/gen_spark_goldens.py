@@ -24,6 +24,12 @@ Writes integration-tests/src/test/resources/golden/spark/*.npy (a few KiB each):
   correctly rounded; std the correctly rounded square root of the exact variance, which here
   equals sqrt of the rounded variance), and z (int8 (60, 50), mostly 0/1, with all-zero rows and
   all-one columns) with any_z_axis1 = np.any(z, axis=1), all_z_axis0 = np.all(z, axis=0).
+- outer operations (never materialized by Tessera; materialized here): ox (300,), oy (170,),
+  oy2 (400,) float64 with np.min(np.abs(ox[:, None] - oy[None, :]), axis=1) (outer_min_absdiff),
+  np.sum(ox[:, None] + oy[None, :], axis=1) (outer_sum_add), the same min against oy2
+  (outer_min_absdiff_y2); rows orx (120, 3), ory (50, 3) with
+  np.min(np.sum(np.square(orx[:, None, :] - ory[None, :, :]), axis=-1), axis=1) (outer_rows_min_sq);
+  the unfused np.subtract.outer(ox[:30], oy[:20]) (outer_sub).
 All arrays are 0-d or C-order little-endian .npy files.
 """
 from fractions import Fraction
@@ -155,4 +161,19 @@ z[7, 3] = 0  # column 3 not all ones after all
 save("z", z)
 save("any_z_axis1", np.any(z, axis=1))
 save("all_z_axis0", np.all(z, axis=0))
+
+# ---------------------------------------------------------------- outer operations
+ox = rng.standard_normal(300) * 10
+oy = rng.standard_normal(170) * 10
+oy2 = rng.standard_normal(400) * 10
+orx = rng.standard_normal((120, 3))
+ory = rng.standard_normal((50, 3))
+for nm, arr in [("ox", ox), ("oy", oy), ("oy2", oy2), ("orx", orx), ("ory", ory)]:
+    save(nm, arr)
+save("outer_min_absdiff", np.min(np.abs(ox[:, None] - oy[None, :]), axis=1))
+save("outer_sum_add", np.sum(ox[:, None] + oy[None, :], axis=1))
+save("outer_min_absdiff_y2", np.min(np.abs(ox[:, None] - oy2[None, :]), axis=1))
+save("outer_rows_min_sq",
+     np.min(np.sum(np.square(orx[:, None, :] - ory[None, :, :]), axis=-1), axis=1))
+save("outer_sub", np.subtract.outer(ox[:30], oy[:20]))
 print("wrote", OUT)

@@ -1,5 +1,6 @@
 package io.tessera.it.spark;
 
+import io.tessera.spark.DistributedOuter;
 import io.tessera.spark.ExecutorMemory;
 import io.tessera.spark.TesseraSpark;
 import java.io.IOException;
@@ -117,7 +118,9 @@ final class SparkCluster implements ExtensionContext.Store.CloseableResource, Au
         .set("spark.ui.port", "0")
         .set("spark.ui.showConsoleProgress", "true")
         .set("spark.ui.consoleProgress.update.interval", "100")
-        .set(ExecutorMemory.LIMIT_CONF, "256m"));
+        .set(ExecutorMemory.LIMIT_CONF, "256m")
+        // small, so that a few KiB of distributed y take the outer's block-pair plan
+        .set(DistributedOuter.BROADCAST_CONF, "2k"));
     long t0 = System.nanoTime();
     PrintStream err = System.err;
     ConsoleTail console = new ConsoleTail(err);

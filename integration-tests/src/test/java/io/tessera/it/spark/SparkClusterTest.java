@@ -14,17 +14,20 @@ import io.tessera.chunk.ChunkedArray;
 import io.tessera.chunk.ChunkedReductions;
 import io.tessera.chunk.Chunks;
 import io.tessera.dtype.DType;
+import io.tessera.expr.Expr;
 import io.tessera.io.npy.NpyReader;
 import io.tessera.ndarray.NDArray;
 import io.tessera.index.Index;
 import io.tessera.spark.DistributedArray;
 import io.tessera.spark.DistributedLinalg;
+import io.tessera.spark.DistributedOuter;
 import io.tessera.spark.ProductOptions;
 import io.tessera.spark.ProductStrategy;
 import io.tessera.spark.ReduceOptions;
 import io.tessera.spark.ResultTooLargeException;
 import io.tessera.spark.Scalar;
 import io.tessera.spark.kryo.RawIO;
+import io.tessera.ufunc.Ufunc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,6 +93,8 @@ class SparkClusterTest {
 
   @AfterEach
   void checkMemory() {
+    slices.forEach(NDArray::close);
+    slices.clear();
     long leaked = alloc.getAllocatedMemory();
     alloc.close();
     assertEquals(0, leaked, "driver arrays not closed");
@@ -402,6 +407,59 @@ class SparkClusterTest {
       assertSameBits(fsum, r.sum(), "sum after rechunk (exact: grid-independent)");
     }
     assertJobsUsedBothExecutors();
+  }
+
+  // ------------------------------------------------------------------ outer
+
+  @Test
+  void outerReductionsMatchNumPysMaterializedOnes() {
+    Expr absdiff = Expr.arg(0).sub(Expr.arg(1)).abs();
+    Expr sqdiff = Expr.arg(0).sub(Expr.arg(1)).square();
+    try (NDArray x = golden("ox");
+        NDArray y = golden("oy");
+        NDArray y2 = golden("oy2");
+        NDArray rx = golden("orx");
+        NDArray ry = golden("ory");
+        NDArray minAbs = golden("outer_min_absdiff");
+        NDArray sumAdd = golden("outer_sum_add");
+        NDArray minAbs2 = golden("outer_min_absdiff_y2");
+        NDArray rowsMin = golden("outer_rows_min_sq");
+        NDArray sub = golden("outer_sub");
+        DistributedArray dx = DistributedArray.fromLocal(sc, x, Chunks.regular(x.shape(), 64), 3);
+        DistributedArray dy2 = DistributedArray.fromLocal(sc, y2, Chunks.regular(y2.shape(), 100),
+            2);
+        DistributedArray drx = DistributedArray.fromLocal(sc, rx, Chunks.regular(rx.shape(), 32, 3),
+            3);
+        DistributedArray drxSmall = DistributedArray.fromLocal(sc, head(x, 30),
+            Chunks.regular(new long[] {30}, 8), 2);
+        DistributedArray m1 = DistributedOuter.outerReduce(absdiff, Ufunc.MINIMUM, dx, y);
+        DistributedArray s1 = DistributedOuter.outerReduce(Ufunc.ADD, Ufunc.ADD, dx, y);
+        DistributedArray m2 = DistributedOuter.outerReduce(absdiff, Ufunc.MINIMUM, dx, dy2);
+        DistributedArray r1 = DistributedOuter.outerReduce(sqdiff, Ufunc.ADD, Ufunc.MINIMUM, drx,
+            ry);
+        DistributedArray o1 = DistributedOuter.outer(Ufunc.SUBTRACT, drxSmall, head(y, 20));
+        NDArray gm1 = m1.toLocal(np);
+        NDArray gs1 = s1.toLocal(np);
+        NDArray gm2 = m2.toLocal(np);
+        NDArray gr1 = r1.toLocal(np);
+        NDArray go1 = o1.toLocal(np)) {
+      assertSameBits(minAbs, gm1, "min_j |x_i - y_j|, y broadcast");
+      assertSameBits(sumAdd, gs1, "sum_j (x_i + y_j), y broadcast");
+      assertFalse(m2.explainString().contains("BROADCAST"), m2.explainString());
+      assertSameBits(minAbs2, gm2, "min_j |x_i - y_j|, y distributed, block pairs");
+      assertSameBits(rowsMin, gr1, "min_j sum_d (x_id - y_jd)^2");
+      assertSameBits(sub, go1, "unfused subtract.outer");
+    }
+    assertJobsUsedBothExecutors();
+  }
+
+  private final List<NDArray> slices = new java.util.ArrayList<>();
+
+  /** The view {@code a[:n]}, closed after the test. */
+  private NDArray head(NDArray a, long n) {
+    NDArray v = a.get(Index.slice(0, n));
+    slices.add(v);
+    return v;
   }
 
   // ------------------------------------------------------------------ random generators
