@@ -98,7 +98,7 @@ public final class NativeBytes {
     }
   }
 
-  /** Fills {@code count} elements of {@code itemsize} bytes at {@code address} with {@code bits}. */
+  /** Fills {@code count} elements of {@code itemsize} bytes at {@code address} with bits. */
   public static void fillBits(long address, long count, int itemsize, long bits) {
     if (count == 0) {
       return;

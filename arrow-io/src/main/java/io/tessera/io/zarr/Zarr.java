@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * ZarrStore store = LocalZarrStore.of(Path.of("x.zarr"));
- * Zarr.write(chunked, store, ZarrWriteOptions.defaults().withCompressor(ZarrCompressor.zlib(1)), np);
+ * ZarrWriteOptions zlib = ZarrWriteOptions.defaults().withCompressor(ZarrCompressor.zlib(1));
+ * Zarr.write(chunked, store, zlib, np);
  * try (ChunkedArray back = Zarr.open(store)) {   // lazy: a chunk is read when its block is
  *   NDArray all = back.toArray(np);              // consumed
  * }
@@ -31,8 +32,9 @@ import java.util.regex.Pattern;
  *
  * <p><b>What is written</b> ({@link ZarrMetadata}): {@code .zarray} ({@code zarr_format} 2,
  * shape, chunks, dtype as NumPy's type string, order C (or F), fill_value, compressor null,
- * zlib or gzip, filters null, dimension_separator "."), {@code .zattrs} when there are attributes, and one
- * key per chunk ({@code "i.j.k"}), edge chunks stored full-size and padded with the fill value.
+ * zlib or gzip, filters null, dimension_separator "."), {@code .zattrs} when there are
+ * attributes, and one key per chunk ({@code "i.j.k"}), edge chunks stored full-size and padded
+ * with the fill value.
  * Zarr's grid is regular, so a chunked array whose chunks are not (e.g. {@code ((3, 2, 3),)}) is
  * refused before anything is written ({@link Fault#IRREGULAR_CHUNKS}, suggesting a rechunk).
  *
@@ -50,7 +52,7 @@ import java.util.regex.Pattern;
 public final class Zarr {
   private Zarr() {}
 
-  /** Chunk keys of an array with {@code "."} or {@code "/"} separators (and {@code "0"} for 0-d). */
+  /** Chunk keys with {@code "."} or {@code "/"} separators (and {@code "0"} for 0-d). */
   private static final Pattern CHUNK_KEY = Pattern.compile("\\d+([./]\\d+)*");
 
   // ================================================================== writing
@@ -107,6 +109,28 @@ public final class Zarr {
     try (ChunkedArray ca = ChunkedArray.fromArray(array, c)) {
       return write(ca, store, options, Tessera.using(array.allocator()));
     }
+  }
+
+  /**
+   * A regular grid Zarr can store, close to {@code chunks}: along each axis, chunks of the largest
+   * length {@code chunks} has there (the last one shorter). Rechunk a chunked array to it before
+   * writing when its grid is irregular:
+   * {@code Zarr.write(a.rechunk(Zarr.regularChunks(a.chunks())), ...)}.
+   */
+  public static Chunks regularChunks(Chunks chunks) {
+    long[] size = chunks.chunkSize();
+    for (int a = 0; a < size.length; a++) {
+      size[a] = Math.max(1, size[a]);
+    }
+    return Chunks.regular(chunks.shape(), size);
+  }
+
+  /**
+   * Automatic regular chunks of at most about {@code targetBytes} per chunk, laid out for C
+   * order: {@link Chunks#auto(long[], DType, long)} made regular ({@link #regularChunks}).
+   */
+  public static Chunks autoChunks(long[] shape, DType dtype, long targetBytes) {
+    return regularChunks(Chunks.auto(shape, dtype, targetBytes));
   }
 
   /**
@@ -201,10 +225,16 @@ public final class Zarr {
     }
     if (b == null) {
       throw new ZarrException("zarr.open", loc, ZarrMetadata.ZARRAY, Fault.NOT_FOUND, "no .zarray "
-          + "key: not a Zarr v2 array" + (exists(store, "zarr.json") ? " (a zarr.json: Zarr v3, "
-              + "which Tessera does not read)" : exists(store, ".zgroup") ? " (a Zarr group)" : ""));
+          + "key: not a Zarr v2 array" + hint(store));
     }
     return ZarrMetadata.parse(b, loc);
+  }
+
+  private static String hint(ZarrStore store) {
+    if (exists(store, "zarr.json")) {
+      return " (a zarr.json: Zarr v3, which Tessera does not read)";
+    }
+    return exists(store, ".zgroup") ? " (a Zarr group)" : "";
   }
 
   private static boolean exists(ZarrStore store, String key) {

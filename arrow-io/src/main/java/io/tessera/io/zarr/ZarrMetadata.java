@@ -139,8 +139,8 @@ public final class ZarrMetadata {
       throw new ZarrException(op, store, null, Fault.IRREGULAR_CHUNKS, "chunks " + chunks
           + " of shape " + Shapes.format(shape) + " are irregular: Zarr v2 stores a regular "
           + "grid (equal chunks along each axis; only the last one may be shorter). Rechunk "
-          + "first, e.g. array.rechunk(Chunks.regular(new long[] " + braces(shape)
-          + ", " + join(suggest) + "))");
+          + "first: array.rechunk(Zarr.regularChunks(array.chunks())), i.e. "
+          + "Chunks.regular(new long[] " + braces(shape) + ", " + join(suggest) + ")");
     }
     return new ZarrMetadata(shape, cs, ZarrDType.of(dtype), Order.C, fillValue, compressor, ".");
   }

@@ -161,7 +161,8 @@ class ChunkedNpyTest extends ArrayTestBase {
                   + "array of " + rows * cols * 8);
         }
         assertEquals(128 + rows * cols * 8, Files.size(p));
-        try (ChunkedArray back = ChunkedNpy.open(p, 1 << 20); BufferAllocator a = new RootAllocator()) {
+        try (ChunkedArray back = ChunkedNpy.open(p, 1 << 20);
+            BufferAllocator a = new RootAllocator()) {
           io.tessera.Tessera t = io.tessera.Tessera.using(a);
           long[] bad = {0};
           back.forEachBlock(t, b -> {

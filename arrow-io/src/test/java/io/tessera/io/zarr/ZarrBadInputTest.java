@@ -55,7 +55,8 @@ class ZarrBadInputTest extends ArrayTestBase {
         {"int8range", GOOD.replace("<f8", "|i1").replace("0.0", "300")},
         {"boolfill", GOOD.replace("<f8", "|b1").replace("0.0", "2")},
         {"nofill", GOOD.replace("\"fill_value\": 0.0, ", "")},
-        {"level", GOOD.replace("null, \"filters\"", "{\"id\": \"zlib\", \"level\": 12}, \"filters\"")},
+        {"level", GOOD.replace("null, \"filters\"",
+            "{\"id\": \"zlib\", \"level\": 12}, \"filters\"")},
         {"sep", GOOD.replace("}", ", \"dimension_separator\": \"-\"}")},
         {"bigchunk", GOOD.replace("[2, 4]", "[100000, 100000]")},
     };

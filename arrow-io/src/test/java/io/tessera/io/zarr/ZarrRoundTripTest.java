@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,13 +118,25 @@ class ZarrRoundTripTest extends ArrayTestBase {
           e.getMessage());
       assertFalse(Files.exists(store.root()), "nothing written");
       // the suggested rechunk works
-      try (ChunkedArray r = c.rechunk(Chunks.regular(new long[] {8}, 3))) {
+      assertEquals(Chunks.regular(new long[] {8}, 3), Zarr.regularChunks(c.chunks()));
+      try (ChunkedArray r = c.rechunk(Zarr.regularChunks(c.chunks()))) {
         Zarr.write(r, store, ZarrWriteOptions.defaults(), np);
         try (ChunkedArray back = Zarr.open(store)) {
           assertSameBits(a, back, np);
         }
       }
     }
+  }
+
+  @Test
+  void autoChunksAreRegular() {
+    Chunks auto = Chunks.auto(new long[] {101, 7}, DType.FLOAT64, 8 * 7 * 30);
+    assertFalse(auto.isRegular(), auto.toString()); // balanced: (26, 25, 25, 25)
+    Chunks z = Zarr.autoChunks(new long[] {101, 7}, DType.FLOAT64, 8 * 7 * 30);
+    assertTrue(z.isRegular());
+    assertEquals(Chunks.regular(new long[] {101, 7}, 26, 7), z);
+    assertEquals(Chunks.regular(new long[] {0, 3}, 1, 3),
+        Zarr.regularChunks(Chunks.of(new long[] {0}, new long[] {3})));
   }
 
   @Test
@@ -206,14 +220,14 @@ class ZarrRoundTripTest extends ArrayTestBase {
       for (ZarrCompressor comp : List.of(ZarrCompressor.NONE, ZarrCompressor.zlib(1))) {
         LocalZarrStore store = LocalZarrStore.of(dir.resolve("mem" + comp));
         long chunk = 128 * 256 * 8;
-        try (org.apache.arrow.memory.BufferAllocator a = new org.apache.arrow.memory.RootAllocator()) {
+        try (BufferAllocator a = new RootAllocator()) {
           Zarr.write(g, store, ZarrWriteOptions.defaults().withCompressor(comp),
               io.tessera.Tessera.using(a));
           // a block, and the padded copy of an edge block (Arrow rounds up to powers of two)
           assertTrue(a.getPeakMemoryAllocation() <= 4 * chunk, "write peak "
               + a.getPeakMemoryAllocation() + " for chunks of " + chunk);
         }
-        try (org.apache.arrow.memory.BufferAllocator a = new org.apache.arrow.memory.RootAllocator();
+        try (BufferAllocator a = new RootAllocator();
             ChunkedArray back = Zarr.open(store)) {
           long[] bad = {0};
           back.forEachBlock(io.tessera.Tessera.using(a), b -> {
