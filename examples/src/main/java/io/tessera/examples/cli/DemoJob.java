@@ -12,7 +12,10 @@ import io.tessera.io.zarr.Zarr;
 import io.tessera.memory.MemoryBudget;
 import io.tessera.ndarray.NDArray;
 import io.tessera.shape.Shapes;
+import io.tessera.expr.Expr;
 import io.tessera.spark.DistributedArray;
+import io.tessera.spark.DistributedOuter;
+import io.tessera.ufunc.Ufunc;
 import io.tessera.spark.Scalar;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,8 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import scala.Tuple2;
 
 /**
  * The batch job of {@code tessera run}, on a running Spark context:
@@ -40,7 +41,8 @@ import scala.Tuple2;
  *   <li>m reference points y, uniform over [min(x), max(x)) (generated the same way, brought to
  *       the driver, broadcast once);
  *   <li>the chunked outer reduction: for every row of x the distance to its nearest y, block by
- *       block on the executors with the local engine's streaming {@code Outer.outerReduce};
+ *       block on the executors ({@code DistributedOuter.outerReduce}, the local engine's fused
+ *       streaming loop per task; bit-identical to NumPy's materialized expression);
  *   <li>local reductions of the distances, and the results written as .npy files for NumPy.
  * </ol>
  */
@@ -231,29 +233,24 @@ final class DemoJob {
     return Chunks.regular(shape, size);
   }
 
+  /**
+   * The outer reduction on the executors ({@link DistributedOuter#outerReduce}: y broadcast once,
+   * each task streams its x blocks through the local engine's fused loop), brought to the
+   * driver as one local array.
+   */
   private NDArray nearest(DistributedArray x, Chunks chunks, NDArray y, Tessera np) {
-    double[] ys = y.toDoubleArray();
-    Broadcast<double[]> b = sc.broadcast(ys);
-    try {
-      sc.setJobDescription("tessera nearest distance: outerReduce per block of "
-          + Shapes.format(chunks.chunkSize()) + " against " + Shapes.format(y.shape()));
-      List<Tuple2<Long, double[]>> parts = x.blocks()
-          .map(new NearestBlocks(b, y.shape(), chunks.boundaries(0))).collect();
-      sc.setJobDescription(null);
-      NDArray out = np.empty(DType.FLOAT64, chunks.shape()[0]);
-      try {
-        for (Tuple2<Long, double[]> p : parts) {
-          for (int i = 0; i < p._2().length; i++) {
-            out.setDouble(p._2()[i], p._1() + i);
-          }
-        }
-        return out;
-      } catch (RuntimeException e) {
-        out.close();
-        throw e;
-      }
+    sc.setJobDescription("tessera nearest distance: outerReduce of blocks "
+        + Shapes.format(chunks.chunkSize()) + " against " + Shapes.format(y.shape()));
+    try (DistributedArray reduced = x.ndim() == 1
+            ? DistributedOuter.outerReduce(Expr.arg(0).sub(Expr.arg(1)).abs(), Ufunc.MINIMUM, x, y)
+            : DistributedOuter.outerReduce(Expr.arg(0).sub(Expr.arg(1)).square(), Ufunc.ADD,
+                Ufunc.MINIMUM, x, y);
+         DistributedArray distance = x.ndim() == 1 ? reduced : reduced.map(Ufunc.SQRT)) {
+      log.print(distance.explainString());
+      log.flush();
+      return distance.toLocal(np);
     } finally {
-      b.destroy();
+      sc.setJobDescription(null);
     }
   }
 
