@@ -11,10 +11,15 @@ import io.tessera.chunk.Block;
 import io.tessera.chunk.ChunkedArray;
 import io.tessera.chunk.Chunks;
 import io.tessera.dtype.DType;
+import io.tessera.io.ipc.IpcFormat;
 import io.tessera.io.npy.NpyFormatException;
 import io.tessera.io.npy.NpyWriter;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
+import io.tessera.io.zarr.LocalZarrStore;
+import io.tessera.io.zarr.Zarr;
+import io.tessera.io.zarr.ZarrCompressor;
+import io.tessera.io.zarr.ZarrWriteOptions;
 import io.tessera.testing.ArrayTestBase;
 import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
@@ -234,6 +239,42 @@ class ChunkedNpyTest extends ArrayTestBase {
         List<Long> firsts = new java.util.ArrayList<>();
         ca.forEachBlock(np, (Block b) -> firsts.add(b.array().getLong(0, 0)));
         assertEquals(List.of(0L, 3L, 8L, 11L), firsts);
+      }
+    }
+  }
+
+  /** The lazy readers of all three formats serve blocks to a parallel stream correctly. */
+  @Test
+  void lazyReadersServeParallelConsumers() throws Exception {
+    Random rnd = new Random(9);
+    try (NDArray a = random(np, rnd, DType.INT32, 64, 33);
+        ChunkedArray ca = ChunkedArray.fromArray(a, Chunks.regular(a.shape(), 5, 11))) {
+      Path npy = dir.resolve("p.npy");
+      Path ipc = dir.resolve("p.arrow");
+      Path zarr = dir.resolve("p.zarr");
+      ChunkedNpy.write(ca, npy, np);
+      ChunkedIpc.write(ca, ipc, "x", IpcFormat.FILE, np);
+      Zarr.write(ca, LocalZarrStore.of(zarr),
+          ZarrWriteOptions.defaults().withCompressor(
+              ZarrCompressor.zlib(1)), np);
+      long want;
+      try (NDArray s = a.sum()) {
+        want = s.getLong();
+      }
+      try (BufferAllocator fa = new RootAllocator();
+          ChunkedArray n = ChunkedNpy.open(npy, Chunks.regular(a.shape(), 3, 7));
+          ChunkedArray i = ChunkedIpc.open(ipc, "x", fa);
+          ChunkedArray z = Zarr.open(LocalZarrStore.of(zarr))) {
+        for (ChunkedArray c : List.of(n, i, z)) {
+          for (int rep = 0; rep < 3; rep++) {
+            long got = c.blocks(np).parallel().mapToLong(b -> {
+              try (b; NDArray s = b.array().sum()) {
+                return s.getLong();
+              }
+            }).sum();
+            assertEquals(want, got, c.toString());
+          }
+        }
       }
     }
   }
