@@ -205,73 +205,47 @@ public final class DistributedNpy {
     FileSystem fs = conf.fileSystem(target);
     Chunks chunks = a.chunks();
     DType dt = a.dtype();
-    int nd = chunks.ndim();
-    long rowBytes = dt.itemsize();
-    for (int ax = 1; ax < nd; ax++) {
-      rowBytes *= chunks.shape()[ax];
-    }
-    long bands = nd == 0 ? 1 : chunks.numBlocks(0);
-    long perBand = chunks.blockCount() / Math.max(bands, 1);
-    long largestBand = nd == 0 ? dt.itemsize() : rowBytes * Arrays.stream(chunks.chunks(0))
-        .max().orElse(0);
-    long limit = DistributedArray.defaultLimit(sc);
-    if (largestBand > limit || largestBand > Integer.MAX_VALUE - 8) {
-      throw new ResultTooLargeException(op, op + ": " + path + ": a band of "
-          + MemoryBudget.formatBytes(largestBand) + " (a chunk of axis 0 by the other axes of "
-          + DistributedArray.describe(dt, chunks) + ") is over the driver's limit of "
-          + MemoryBudget.formatBytes(Math.min(limit, Integer.MAX_VALUE - 8)) + "; use smaller "
-          + "chunks along axis 0 (rechunk) or write Zarr", largestBand, limit);
-    }
-    try {
-      if (fs.exists(target)) {
-        if (fs.getFileStatus(target).isDirectory()) {
-          throw new SparkIOException(op, path, "is a directory");
+    checkBands(op, path, a);
+    checkTarget(op, path, fs, target, overwrite);
+    NpyHeader header = NpyHeader.of(dt, chunks.shape(), false);
+    byte[] copy = new byte[1 << 20];
+    writeAtomically(op, path, fs, target, overwrite, out -> {
+      out.write(header.toBytes());
+      forEachBand(a, op, path, groupBytes, band -> {
+        long addr = band.size() == 0 ? 0 : band.dataAddress();
+        long n = band.nbytes();
+        long done = 0;
+        while (done < n) {
+          int k = (int) Math.min(copy.length, n - done);
+          io.tessera.memory.Raw.copyToHeap(addr + done, copy, 0, k);
+          out.write(copy, 0, k);
+          done += k;
         }
-        if (!overwrite) {
-          throw new SparkIOException(op, path, "exists (pass overwrite=true to replace it)");
-        }
-      }
-    } catch (IOException e) {
-      throw new SparkIOException(op, path, "cannot check the target: " + e.getMessage(), e);
-    }
+      });
+    });
+  }
+
+  /** Consumes one band (it is closed after the call). */
+  interface BandSink {
+    void accept(NDArray band) throws IOException;
+  }
+
+  /** Writes a file through {@code body}. */
+  interface FileBody {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Runs {@code body} on a new temporary file next to {@code target}, then renames it to the
+   * target (deleting the temporary on failure).
+   */
+  static void writeAtomically(String op, String path, FileSystem fs, Path target,
+      boolean overwrite, FileBody body) {
     Path tmp = new Path(target.getParent(), "." + target.getName() + ".tessera-"
         + UUID.randomUUID());
-    NpyHeader header = NpyHeader.of(dt, chunks.shape(), false);
-    JavaRDD<BlockPayload> payloads = a.blocks().mapPartitions(new ToPayloads());
     boolean done = false;
     try (OutputStream out = fs.create(tmp, false)) {
-      out.write(header.toBytes());
-      TreeMap<Long, BlockPayload> have = new TreeMap<>();
-      long nextBand = 0;
-      int parts = a.numPartitions();
-      long perPartition = (long) Math.ceil((double) chunks.blockCount() / parts)
-          * chunks.largestBlockBytes(dt);
-      int group = (int) Math.max(1, Math.min(parts, groupBytes / Math.max(1,
-          perPartition)));
-      byte[] copy = new byte[1 << 20];
-      for (int p0 = 0; p0 < parts; p0 += group) {
-        int[] ids = new int[Math.min(group, parts - p0)];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = p0 + i;
-        }
-        String name = "tessera writeNpy " + path + " partitions " + p0 + ".." + (p0 + ids.length
-            - 1) + " of " + parts;
-        List<BlockPayload>[] got = Jobs.action(sc, name, () -> payloads.collectPartitions(ids));
-        for (List<BlockPayload> l : got) {
-          for (BlockPayload b : l) {
-            have.put(b.index().linear(), b);
-          }
-        }
-        while (nextBand < bands && have.containsKey(nextBand * perBand + perBand - 1)
-            && have.subMap(nextBand * perBand, nextBand * perBand + perBand).size() == perBand) {
-          writeBand(out, chunks, dt, nextBand, perBand, have, copy);
-          nextBand++;
-        }
-      }
-      if (nextBand != bands) {
-        throw new SparkIOException(op, path, "received " + nextBand + " of " + bands
-            + " bands");
-      }
+      body.write(out);
       done = true;
     } catch (IOException e) {
       throw new SparkIOException(op, path, "write failed: " + e.getMessage(), e);
@@ -293,34 +267,109 @@ public final class DistributedNpy {
     }
   }
 
-  /** Writes band {@code band}'s blocks (removed from {@code have}) as C-order bytes. */
-  private static void writeBand(OutputStream out, Chunks chunks, DType dt, long band,
-      long perBand, TreeMap<Long, BlockPayload> have, byte[] copy) throws IOException {
+  /** Checks a write target: refused if it is a directory, or exists without {@code overwrite}. */
+  static void checkTarget(String op, String path, FileSystem fs, Path target, boolean overwrite) {
+    try {
+      if (fs.exists(target)) {
+        if (fs.getFileStatus(target).isDirectory()) {
+          throw new SparkIOException(op, path, "is a directory");
+        }
+        if (!overwrite) {
+          throw new SparkIOException(op, path, "exists (pass overwrite=true to replace it)");
+        }
+      }
+    } catch (IOException e) {
+      throw new SparkIOException(op, path, "cannot check the target: " + e.getMessage(), e);
+    }
+  }
+
+  /** Refuses (before any job) an array whose largest band is over the driver's limit. */
+  static void checkBands(String op, String path, DistributedArray a) {
+    Chunks chunks = a.chunks();
+    DType dt = a.dtype();
+    int nd = chunks.ndim();
+    long rowBytes = dt.itemsize();
+    for (int ax = 1; ax < nd; ax++) {
+      rowBytes *= chunks.shape()[ax];
+    }
+    long largestBand = nd == 0 ? dt.itemsize() : rowBytes * Arrays.stream(chunks.chunks(0))
+        .max().orElse(0);
+    long limit = DistributedArray.defaultLimit(a.sparkContext());
+    if (largestBand > limit || largestBand > Integer.MAX_VALUE - 8) {
+      throw new ResultTooLargeException(op, op + ": " + path + ": a band of "
+          + MemoryBudget.formatBytes(largestBand) + " (a chunk of axis 0 by the other axes of "
+          + DistributedArray.describe(dt, chunks) + ") is over the driver's limit of "
+          + MemoryBudget.formatBytes(Math.min(limit, Integer.MAX_VALUE - 8)) + "; use smaller "
+          + "chunks along axis 0 (rechunk) or write Zarr", largestBand, limit);
+    }
+  }
+
+  /**
+   * Brings {@code a} to the driver band by band (every block of one chunk of axis 0, as one
+   * C-order array) in order, fetching groups of consecutive partitions of about {@code
+   * groupBytes} per job, and hands each band to {@code sink}.
+   */
+  static void forEachBand(DistributedArray a, String op, String path, long groupBytes,
+      BandSink sink) throws IOException {
+    JavaSparkContext sc = a.sparkContext();
+    Chunks chunks = a.chunks();
+    DType dt = a.dtype();
+    int nd = chunks.ndim();
+    long bands = nd == 0 ? 1 : chunks.numBlocks(0);
+    long perBand = chunks.blockCount() / Math.max(bands, 1);
+    JavaRDD<BlockPayload> payloads = a.blocks().mapPartitions(new ToPayloads());
+    TreeMap<Long, BlockPayload> have = new TreeMap<>();
+    long nextBand = 0;
+    int parts = a.numPartitions();
+    long perPartition = (long) Math.ceil((double) chunks.blockCount() / parts)
+        * chunks.largestBlockBytes(dt);
+    int group = (int) Math.max(1, Math.min(parts, groupBytes / Math.max(1, perPartition)));
+    for (int p0 = 0; p0 < parts; p0 += group) {
+      int[] ids = new int[Math.min(group, parts - p0)];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = p0 + i;
+      }
+      String name = "tessera " + op + " " + path + " partitions " + p0 + ".." + (p0 + ids.length
+          - 1) + " of " + parts;
+      List<BlockPayload>[] got = Jobs.action(sc, name, () -> payloads.collectPartitions(ids));
+      for (List<BlockPayload> l : got) {
+        for (BlockPayload b : l) {
+          have.put(b.index().linear(), b);
+        }
+      }
+      while (nextBand < bands && have.subMap(nextBand * perBand, nextBand * perBand + perBand)
+          .size() == perBand) {
+        try (NDArray band = band(chunks, dt, nextBand, perBand, have)) {
+          sink.accept(band);
+        }
+        nextBand++;
+      }
+    }
+    if (nextBand != bands) {
+      throw new SparkIOException(op, path, "received " + nextBand + " of " + bands + " bands");
+    }
+  }
+
+  /** Band {@code band} as a new C-order array (its blocks removed from {@code have}). */
+  private static NDArray band(Chunks chunks, DType dt, long band, long perBand,
+      TreeMap<Long, BlockPayload> have) {
     long[] shape = chunks.shape();
     int nd = shape.length;
     long[] bandShape = shape.clone();
     if (nd > 0) {
       bandShape[0] = chunks.size(0, (int) band);
     }
-    try (NDArray buf = ExecutorMemory.tessera().empty(dt, bandShape)) {
-      long addr = buf.size() == 0 ? 0 : buf.dataAddress();
-      for (long i = band * perBand; i < (band + 1) * perBand; i++) {
-        BlockPayload b = have.remove(i);
-        long[] off = chunks.blockOffsets(b.index().coords());
-        if (nd > 0) {
-          off[0] = 0;
-        }
-        Regions.scatter(b.bytes(), 0, bandShape, off, b.shape(), dt.itemsize(), null, addr);
+    NDArray buf = ExecutorMemory.tessera().empty(dt, bandShape);
+    long addr = buf.size() == 0 ? 0 : buf.dataAddress();
+    for (long i = band * perBand; i < (band + 1) * perBand; i++) {
+      BlockPayload b = have.remove(i);
+      long[] off = chunks.blockOffsets(b.index().coords());
+      if (nd > 0) {
+        off[0] = 0;
       }
-      long n = buf.nbytes();
-      long done = 0;
-      while (done < n) {
-        int k = (int) Math.min(copy.length, n - done);
-        io.tessera.memory.Raw.copyToHeap(addr + done, copy, 0, k);
-        out.write(copy, 0, k);
-        done += k;
-      }
+      Regions.scatter(b.bytes(), 0, bandShape, off, b.shape(), dt.itemsize(), null, addr);
     }
+    return buf;
   }
 
   /** A partition's blocks as heap payloads (closing the blocks). */

@@ -9,6 +9,9 @@ import io.tessera.Tessera;
 import io.tessera.chunk.ChunkedArray;
 import io.tessera.chunk.Chunks;
 import io.tessera.dtype.DType;
+import io.tessera.io.ipc.ArrowIpc;
+import io.tessera.io.ipc.ArrowIpcWriter;
+import io.tessera.io.ipc.IpcFormat;
 import io.tessera.io.npy.NpyFormatException;
 import io.tessera.io.npy.NpyHeader;
 import io.tessera.io.npy.NpyReader;
@@ -248,6 +251,42 @@ class DistributedIOTest {
         () -> DistributedNpy.read(sc, uri("junk.npy"))).fault());
     assertThrows(io.tessera.chunk.ChunkSpecException.class,
         () -> DistributedNpy.read(sc, uri("ok.npy"), Chunks.regular(new long[] {11}, 4)));
+    assertEquals(before, jobsSoFar());
+  }
+
+  // ------------------------------------------------------------------ Arrow IPC
+
+  @Test
+  void arrowIpcFilesAreReadBatchByBatchAndWritten() throws Exception {
+    try (NDArray a = random(DType.FLOAT64, 30, 4, 3); NDArray p1 = a.get("0:7");
+        NDArray p2 = a.get("7:8"); NDArray p3 = a.get("8:30")) {
+      try (ArrowIpcWriter w = ArrowIpcWriter.create(dir.resolve("t.arrow"), IpcFormat.FILE)) {
+        w.writeTensors("x", p1);
+        w.writeTensors("x", p2);
+        w.writeTensors("x", p3);
+      }
+      try (DistributedArray d = DistributedIpc.read(sc, uri("t.arrow"), "x");
+          NDArray back = d.toLocal(np)) {
+        assertEquals(Chunks.of(new long[][] {{7, 1, 22}, {4}, {3}}), d.chunks());
+        assertSame(a, back, "IPC read");
+        try (DistributedArray twice = d.multiply(2.0)) {
+          DistributedIpc.write(twice, uri("out.arrow"), "y", false);
+        }
+      }
+      try (NDArray got = ArrowIpc.readTensors(dir.resolve("out.arrow"), "y", alloc);
+          NDArray want = a.mul(2.0)) {
+        assertSame(want, got, "IPC written, read by arrow-io");
+      }
+    }
+    try (NDArray m = random(DType.FLOAT64, 5, 4)) {
+      ArrowIpc.writeColumns(dir.resolve("cols.arrow"), m, IpcFormat.FILE, "a", "b", "c", "d");
+    }
+    int before = jobsSoFar();
+    assertTrue(assertThrows(SparkIOException.class, () -> DistributedIpc.read(sc,
+        uri("t.arrow"), "nope")).getMessage().contains("no column 'nope'"));
+    assertTrue(assertThrows(SparkIOException.class, () -> DistributedIpc.read(sc,
+        uri("cols.arrow"), "a")).getMessage().contains("not an arrow.fixed_shape_tensor"));
+    assertThrows(SparkIOException.class, () -> DistributedIpc.read(sc, uri("none.arrow"), "x"));
     assertEquals(before, jobsSoFar());
   }
 
