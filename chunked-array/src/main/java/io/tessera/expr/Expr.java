@@ -32,6 +32,11 @@ import java.util.Objects;
  * the result is deterministic but may differ from NumPy's single pairwise sum within
  * {@code (nblocks + log2(4096) + 1) * eps * sum(|v|)}.
  *
+ * <p><b>Loops.</b> Small float64 forms over contiguous arrays (op0(op1(a, b), op2(c, d)),
+ * op0(op1(a, b), c), op0(c, op1(a, b)) with + - * /, e.g. (a + b) * (c + d)) run one generated
+ * loop over the elements ({@link FusedLoops}): the operands stream through memory once, together.
+ * Everything else runs node by node over blocks of 4096 elements held in cache.
+ *
  * <p><b>Serialization.</b> An expression of placeholders, scalars and ufuncs is {@link
  * java.io.Serializable} (ufuncs travel by name), so distributed operators can ship it to
  * executors; one holding arrays is not, and says so.

@@ -54,6 +54,9 @@ public final class Plan {
   private final List<Node> nodes = new ArrayList<>();
   private final int rootRef;
   private final long[] shape;
+  /** One-pass loop for small float64 forms ({@link FusedLoops}), or null; its operand slots. */
+  private final FusedLoops.Loop fusedLoop;
+  private final int[] fusedSlots;
 
   /** One call or constant. Inputs refer to nodes (>= 0) or slots (-(slot + 1)). */
   static final class Node {
@@ -89,6 +92,70 @@ public final class Plan {
       }
       throw new ShapeException("expr", sb.toString());
     }
+    int[] fs = new int[4];
+    this.fusedLoop = recognizeFused(fs);
+    this.fusedSlots = fs;
+  }
+
+  private static final java.util.Set<String> FUSED_OPS = java.util.Set.of("add", "subtract",
+      "multiply", "true_divide");
+
+  /**
+   * The one-pass loop when the plan is op0(op1(a, b), op2(c, d)), op0(op1(a, b), c) or op0(c,
+   * op1(a, b)) of float64 arrays with float64 loops and no casts or scalars; slots into {@code
+   * fs} (a, b, c, d).
+   */
+  private FusedLoops.Loop recognizeFused(int[] fs) {
+    for (int i = 0; i < slotArrays.size(); i++) {
+      if (slotArrays.get(i) == null || slotTypes.get(i) != DType.FLOAT64) {
+        return null;
+      }
+    }
+    if (nodes.isEmpty() || rootRef != nodes.size() - 1 || nodes.size() > 3) {
+      return null;
+    }
+    for (Node n : nodes) {
+      if (n.constant || n.nin != 2 || n.type != DType.FLOAT64
+          || !FUSED_OPS.contains(Kernels.canonical(n.name)) || n.castIn[0] != null
+          || n.castIn[1] != null) {
+        return null;
+      }
+    }
+    Node n0 = nodes.get(0);
+    if (n0.in[0] >= 0 || n0.in[1] >= 0) {
+      return null;
+    }
+    fs[0] = -n0.in[0] - 1;
+    fs[1] = -n0.in[1] - 1;
+    String op1 = Kernels.canonical(n0.name);
+    if (nodes.size() == 3) {
+      Node n1 = nodes.get(1);
+      Node n2 = nodes.get(2);
+      if (n1.in[0] >= 0 || n1.in[1] >= 0 || n2.in[0] != 0 || n2.in[1] != 1) {
+        return null;
+      }
+      fs[2] = -n1.in[0] - 1;
+      fs[3] = -n1.in[1] - 1;
+      return FusedLoops.quad(Kernels.canonical(n2.name), op1, Kernels.canonical(n1.name));
+    }
+    if (nodes.size() == 2) {
+      Node n1 = nodes.get(1);
+      fs[3] = -1;
+      if (n1.in[0] == 0 && n1.in[1] < 0) {
+        fs[2] = -n1.in[1] - 1;
+        return FusedLoops.left(Kernels.canonical(n1.name), op1);
+      }
+      if (n1.in[1] == 0 && n1.in[0] < 0) {
+        fs[2] = -n1.in[0] - 1;
+        return FusedLoops.right(Kernels.canonical(n1.name), op1);
+      }
+    }
+    return null;
+  }
+
+  /** Whether evaluation can run the one-pass loop (contiguous operands permitting). */
+  boolean hasFusedLoop() {
+    return fusedLoop != null;
   }
 
   /**
@@ -564,10 +631,22 @@ public final class Plan {
           size / (PARALLEL_MIN / 4)));
       long per = (size + parts - 1) / parts;
       BufferAllocator alloc = out.allocator();
+      boolean contiguous = true;
+      for (int op = 0; op <= ns; op++) {
+        contiguous &= inner[op] == 8;
+      }
+      FusedLoops.Loop loop = fusedLoop != null && castOut == null && contiguous ? fusedLoop
+          : null;
       Threads.forEachPart(parts, p -> {
         long start = p * per;
         long end = Math.min(size, start + per);
         if (start >= end) {
+          return;
+        }
+        if (loop != null) {
+          int[] fs = fusedSlots;
+          it.forRange(start, end, new long[ns + 1], (ptrs, count) -> loop.run(ptrs[fs[0]],
+              ptrs[fs[1]], ptrs[fs[2]], fs[3] >= 0 ? ptrs[fs[3]] : 0, ptrs[ns], count));
           return;
         }
         try (Worker w = worker(alloc)) {

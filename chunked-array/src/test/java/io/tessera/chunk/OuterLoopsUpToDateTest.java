@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed {@code OuterLoops} is exactly what the generator
- * ({@code src/main/codegen/gen_outer_loops.py}) writes: reruns it into a temporary directory and
- * compares it. Fix a failure by rerunning the generator, never by editing the generated file.
+ * The committed {@code OuterLoops} and {@code io.tessera.expr.FusedLoops} are exactly what their
+ * generators ({@code src/main/codegen/gen_outer_loops.py}, {@code gen_fused_loops.py}) write:
+ * reruns each into a temporary directory and compares. Fix a failure by rerunning the generator, never by editing the generated file.
  * Skipped, with a warning on stderr, where {@code python3} is not installed.
  */
 class OuterLoopsUpToDateTest {
@@ -35,15 +35,25 @@ class OuterLoopsUpToDateTest {
   }
 
   @Test
-  void generatedSourcesMatchTheGenerator(@TempDir Path tmp) throws Exception {
-    assertTrue(Files.exists(SCRIPT), "generator not found at " + SCRIPT);
+  void outerLoopsMatchTheirGenerator(@TempDir Path tmp) throws Exception {
+    check(SCRIPT, COMMITTED.resolve("OuterLoops.java"), tmp);
+  }
+
+  @Test
+  void fusedExpressionLoopsMatchTheirGenerator(@TempDir Path tmp) throws Exception {
+    check(MODULE.resolve("src/main/codegen/gen_fused_loops.py"),
+        MODULE.resolve("src/main/java/io/tessera/expr/FusedLoops.java"), tmp);
+  }
+
+  private static void check(Path script, Path committed, Path tmp) throws Exception {
+    assertTrue(Files.exists(script), "generator not found at " + script);
     Process p;
     try {
-      p = new ProcessBuilder("python3", SCRIPT.toString(), "--out", tmp.toString())
+      p = new ProcessBuilder("python3", script.toString(), "--out", tmp.toString())
           .redirectErrorStream(true).start();
     } catch (IOException e) {
-      String msg = "python3 is not installed: CANNOT CHECK that the generated kernels in "
-          + COMMITTED + " match " + SCRIPT + " (" + e.getMessage() + ")";
+      String msg = "python3 is not installed: CANNOT CHECK that " + committed + " matches "
+          + script + " (" + e.getMessage() + ")";
       System.err.println("WARNING: " + msg);
       Assumptions.abort(msg);
       return;
@@ -51,8 +61,9 @@ class OuterLoopsUpToDateTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "generator timed out");
     assertEquals(0, p.exitValue(), "generator failed:\n" + out);
-    assertEquals(Files.readString(COMMITTED.resolve("OuterLoops.java")),
-        Files.readString(tmp.resolve("OuterLoops.java")), "OuterLoops.java is stale: rerun python3 "
-        + SCRIPT + " and commit the result; never edit the generated file by hand");
+    Path name = committed.getFileName();
+    assertEquals(Files.readString(committed), Files.readString(tmp.resolve(name)), name
+        + " is stale: rerun python3 " + script + " and commit the result; never edit the "
+        + "generated file by hand");
   }
 }

@@ -197,4 +197,51 @@ class ExprTest extends ArrayTestBase {
       assertTrue(ex.getMessage().contains("Expr.arg"), ex.getMessage());
     }
   }
+
+  @Test
+  void oneLoopFormsEqualTheUnfusedCalls() {
+    Ufunc[] ops = {Ufunc.ADD, Ufunc.SUBTRACT, Ufunc.MULTIPLY, Ufunc.TRUE_DIVIDE};
+    try (NDArray a = random(DType.FLOAT64, 3001); NDArray b = random(DType.FLOAT64, 3001);
+         NDArray c = random(DType.FLOAT64, 3001); NDArray d = random(DType.FLOAT64, 3001)) {
+      for (Ufunc o0 : ops) {
+        for (Ufunc o1 : ops) {
+          for (Ufunc o2 : ops) {
+            Expr quad = Expr.apply(o0, Expr.apply(o1, a, b), Expr.apply(o2, c, d));
+            assertTrue(Plan.compile(quad, null).hasFusedLoop(), quad.toString());
+            try (NDArray ab = o1.apply(a, b); NDArray cd = o2.apply(c, d);
+                 NDArray want = o0.apply(ab, cd); NDArray got = quad.eval()) {
+              assertSameBits(want, got, quad.toString());
+            }
+          }
+          Expr left = Expr.apply(o0, Expr.apply(o1, a, b), c);
+          Expr right = Expr.apply(o0, c, Expr.apply(o1, a, b));
+          assertTrue(Plan.compile(left, null).hasFusedLoop(), left.toString());
+          assertTrue(Plan.compile(right, null).hasFusedLoop(), right.toString());
+          try (NDArray ab = o1.apply(a, b); NDArray wl = o0.apply(ab, c);
+               NDArray wr = o0.apply(c, ab); NDArray gl = left.eval(); NDArray gr = right.eval()) {
+            assertSameBits(wl, gl, left.toString());
+            assertSameBits(wr, gr, right.toString());
+          }
+        }
+      }
+      // in place into an operand, and a strided operand (block-wise path): same bits
+      try (NDArray a2 = a.copy(); NDArray ab = Ufunc.ADD.apply(a, b);
+           NDArray cd = Ufunc.ADD.apply(c, d); NDArray want = Ufunc.MULTIPLY.apply(ab, cd)) {
+        Expr.of(a2).add(b).mul(Expr.of(c).add(d)).into(a2);
+        assertSameBits(want, a2, "in place");
+      }
+      try (NDArray big = random(DType.FLOAT64, 6002); NDArray s = big.get("::2");
+           NDArray sb = Ufunc.ADD.apply(s, b); NDArray cd = Ufunc.ADD.apply(c, d);
+           NDArray want = Ufunc.MULTIPLY.apply(sb, cd);
+           NDArray got = Expr.of(s).add(b).mul(Expr.of(c).add(d)).eval()) {
+        assertSameBits(want, got, "strided operand");
+      }
+      // not one of the forms: a scalar, or float32 operands
+      assertTrue(!Plan.compile(Expr.of(a).add(b).mul(2.0), null).hasFusedLoop());
+      try (NDArray f = a.astype(DType.FLOAT32)) {
+        assertTrue(!Plan.compile(Expr.of(f).add(f).mul(Expr.of(f).add(f)), null)
+            .hasFusedLoop());
+      }
+    }
+  }
 }
