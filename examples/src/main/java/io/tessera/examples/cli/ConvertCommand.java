@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
         "Arrow IPC holds an N-d array (N >= 2) as an arrow.fixed_shape_tensor column, row i = "
         + "a[i], and a 1-D array as one primitive column; reading several primitive columns "
         + "gives a (rows, columns) matrix. The input format is read from the file's first "
-        + "bytes; the output format from --to or OUT's extension (.npy .npz .arrow .arrows "
-        + ".zarr)."})
+        + "bytes; the output format from --to or OUT's extension: .npy, .npz, .arrow, "
+        + ".arrows (IPC stream), .zarr."})
 final class ConvertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  tessera tour                        the guide's practices, example by example",
-        "  tessera info data.npy               shape, dtype, strides, flags (nothing loaded)",
+        "  tessera info data.npy               header, strides, flags; nothing loaded",
         "  tessera convert a.npy a.arrow       .npy -> Arrow IPC, streamed",
         "  tessera run                         a demo job on Spark local[*]",
         "  tessera bench --quick               a few side-by-side rows against NumPy",
