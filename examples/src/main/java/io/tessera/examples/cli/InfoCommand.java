@@ -31,6 +31,10 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ArrayFormat f = ArrayFormat.detect(file);
+    if (member != null && (f == ArrayFormat.NPY || f == ArrayFormat.ZARR)) {
+      throw new CliException("--member applies to .npz archives and Arrow IPC fields; " + file
+          + " holds one array", Errors.USAGE, null);
+    }
     String report;
     try (BufferAllocator allocator = Allocators.root()) {
       switch (f) {

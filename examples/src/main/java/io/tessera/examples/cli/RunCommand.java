@@ -116,6 +116,10 @@ final class RunCommand implements Callable<Integer> {
     if (input != null && generate != null) {
       throw new CliException("give --input or --generate, not both", Errors.USAGE, null);
     }
+    if (input != null && saveInput) {
+      throw new CliException("--save-input is for generated points (the input is " + input
+          + " already)", Errors.USAGE, null);
+    }
     if (refs < 1) {
       throw new CliException("--refs must be positive, got " + refs, Errors.USAGE, null);
     }

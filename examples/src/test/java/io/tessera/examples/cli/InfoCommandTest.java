@@ -136,5 +136,8 @@ class InfoCommandTest {
     Files.write(arrow, "ARROW1\0\0garbage".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     CliRun.of("info", arrow.toString()).failsWith(1, "tessera info", "bad.arrow");
     CliRun.of("info", dir.toString()).failsWith(1, "tessera info", "without .zarray");
+    Path npy = Fixtures.npy(dir, "one.npy", alloc, DType.INT8, Order.C, 3);
+    CliRun.of("info", "--member", "x", npy.toString())
+        .failsWith(2, "tessera info", "--member applies to .npz archives");
   }
 }

@@ -122,6 +122,8 @@ class RunCommandTest {
         .failsWith(2, "tessera run", "give --input or --generate, not both");
     CliRun.of("run", "--generate", "ten,2").failsWith(2, "tessera run", "--generate takes N,D");
     CliRun.of("run", "--generate", "0,2").failsWith(2, "tessera run", "N, D >= 1");
+    CliRun.of("run", "--input", "x.npy", "--save-input")
+        .failsWith(2, "tessera run", "--save-input is for generated points");
     CliRun.of("run", "--refs", "0").failsWith(2, "tessera run", "--refs must be positive");
     CliRun.of("run", "--input", dir.resolve("missing.npy").toString(), "--out", out.toString())
         .failsWith(1, "tessera run", "no such file: ");
