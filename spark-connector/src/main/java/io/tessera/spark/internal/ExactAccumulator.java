@@ -31,7 +31,20 @@ final class ExactAccumulator {
   /** Additions between normalizations: each changes a digit by less than 2^32. */
   private static final long NORMALIZE_EVERY = 1L << 29;
 
+  /** Adds into the exponent bins between flushes: 512 * (2^53 - 1) < 2^62, no overflow. */
+  private static final int BIN_ADDS = 512;
+
   private final long[] d;
+  /**
+   * Neal's small superaccumulator in front of the large one: the signed significands of the
+   * values added since the last flush, summed per biased exponent (exact in a long for {@value
+   * #BIN_ADDS} values). One add is a few integer operations without a data-dependent branch; the
+   * bins go into the digits every {@value #BIN_ADDS} values and before the value is read.
+   */
+  private final long[] bin = new long[2048];
+  private int binLo = 2048;
+  private int binHi = -1;
+  private int binAdds;
   private int lo = Integer.MAX_VALUE;
   private int hi = -1;
   private long pending;
@@ -51,6 +64,12 @@ final class ExactAccumulator {
 
   /** Back to zero. */
   void reset() {
+    if (binHi >= 0) {
+      Arrays.fill(bin, binLo, binHi + 1, 0L);
+      binLo = 2048;
+      binHi = -1;
+    }
+    binAdds = 0;
     if (hi >= 0) {
       Arrays.fill(d, lo, hi + 1, 0L);
     }
@@ -83,45 +102,61 @@ final class ExactAccumulator {
   void add(double v) {
     long bits = Double.doubleToRawLongBits(v);
     int e = (int) ((bits >>> 52) & 0x7ff);
-    long m = bits & 0xF_FFFF_FFFF_FFFFL;
     if (e == 0x7ff) {
+      long m = bits & 0xF_FFFF_FFFF_FFFFL;
       flags |= m != 0 ? NAN : bits < 0 ? NEG_INF : POS_INF;
       return;
     }
-    if (e != 0) {
-      m |= 1L << 52;
-    } else {
-      e = 1;
+    long m = (bits & 0xF_FFFF_FFFF_FFFFL) | ((long) Math.min(e, 1) << 52);
+    e = Math.max(e, 1); // subnormals: v = m * 2^(1 - 1075), as the smallest normals
+    long sign = bits >> 63; // 0 or -1
+    bin[e] += (m ^ sign) - sign;
+    binLo = Math.min(binLo, e);
+    binHi = Math.max(binHi, e);
+    if (++binAdds == BIN_ADDS) {
+      flushBins();
     }
-    if (m == 0) {
-      return;
+  }
+
+  /** Moves the exponent bins into the digits. */
+  private void flushBins() {
+    for (int e = binLo; e <= binHi; e++) {
+      long v = bin[e];
+      if (v == 0) {
+        continue;
+      }
+      bin[e] = 0;
+      int p = e - 1; // bin value * 2^(p - 1074)
+      int q = p >>> 5;
+      int r = p & 31;
+      long u = Math.abs(v); // < 2^62
+      long t0;
+      long t1;
+      long t2;
+      if (r == 0) {
+        t0 = u & M32;
+        t1 = u >>> 32;
+        t2 = 0;
+      } else {
+        t0 = (u << r) & M32;
+        t1 = (u >>> (32 - r)) & M32;
+        t2 = u >>> (64 - r);
+      }
+      if (v < 0) {
+        d[q] -= t0;
+        d[q + 1] -= t1;
+        d[q + 2] -= t2;
+      } else {
+        d[q] += t0;
+        d[q + 1] += t1;
+        d[q + 2] += t2;
+      }
+      touch(q, q + 2);
+      count();
     }
-    int p = e - 1; // v = m * 2^(p - 1074)
-    int q = p >>> 5;
-    int r = p & 31;
-    long t0;
-    long t1;
-    long t2;
-    if (r == 0) {
-      t0 = m & M32;
-      t1 = m >>> 32;
-      t2 = 0;
-    } else {
-      t0 = (m << r) & M32;
-      t1 = (m >>> (32 - r)) & M32;
-      t2 = m >>> (64 - r);
-    }
-    if (bits < 0) {
-      d[q] -= t0;
-      d[q + 1] -= t1;
-      d[q + 2] -= t2;
-    } else {
-      d[q] += t0;
-      d[q + 1] += t1;
-      d[q + 2] += t2;
-    }
-    touch(q, q + 2);
-    count();
+    binLo = 2048;
+    binHi = -1;
+    binAdds = 0;
   }
 
   /** Adds {@code v * v} exactly (units of 2^-2148). */
@@ -211,6 +246,7 @@ final class ExactAccumulator {
    * words below and of redundant sign words above. Zero is an empty window.
    */
   void appendTo(ExactVector.Builder out) {
+    flushBins();
     normalize();
     int a = lo;
     int b = hi;

@@ -331,12 +331,18 @@ public final class ReduceSpec implements Serializable, BinaryOperator<ReducePart
         if (var) {
           sq.reset();
         }
-        for (long i = 0; i < r; i++, p += size) {
-          double x = dt == DType.FLOAT64 ? Raw.getDouble(p)
-              : dt == DType.FLOAT32 ? Raw.getFloat(p) : Float16.toDouble(Raw.getShort(p));
-          acc.add(x);
-          if (var) {
-            sq.addSquare(x);
+        if (!var && dt == DType.FLOAT64) { // the common case, one tight loop
+          for (long i = 0; i < r; i++, p += 8) {
+            acc.add(Raw.getDouble(p));
+          }
+        } else {
+          for (long i = 0; i < r; i++, p += size) {
+            double x = dt == DType.FLOAT64 ? Raw.getDouble(p)
+                : dt == DType.FLOAT32 ? Raw.getFloat(p) : Float16.toDouble(Raw.getShort(p));
+            acc.add(x);
+            if (var) {
+              sq.addSquare(x);
+            }
           }
         }
         acc.appendTo(b1);
