@@ -20,7 +20,9 @@ import io.tessera.ndarray.NDArray;
 import io.tessera.index.Index;
 import io.tessera.spark.DistributedArray;
 import io.tessera.spark.DistributedLinalg;
+import io.tessera.spark.DistributedNpy;
 import io.tessera.spark.DistributedOuter;
+import io.tessera.spark.DistributedZarr;
 import io.tessera.spark.ProductOptions;
 import io.tessera.spark.ProductStrategy;
 import io.tessera.spark.ReduceOptions;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The spark-connector on a real multi-JVM cluster ({@link SparkCluster}: two executor JVMs, one
@@ -460,6 +463,35 @@ class SparkClusterTest {
     NDArray v = a.get(Index.slice(0, n));
     slices.add(v);
     return v;
+  }
+
+  // ------------------------------------------------------------------ files
+  // (DataFrames are left to spark-connector's local[2] tests: Spark SQL's first use costs
+  // 30-60 s of start-up on two 1-core executors, too much for this suite)
+
+  @Test
+  void npyAndZarrFilesAreReadAndWrittenByTheExecutors(@TempDir Path dir) throws Exception {
+    String xUri = Path.of(SparkClusterTest.class.getResource("/golden/spark/x.npy").toURI())
+        .toUri().toString();
+    String npyOut = dir.resolve("x-out.npy").toUri().toString();
+    String zarrOut = dir.resolve("x.zarr").toUri().toString();
+    try (NDArray x = golden("x");
+        NDArray fsum = golden("fsum_x");
+        DistributedArray fromNpy = DistributedNpy.read(sc, xUri, GRID, 3);
+        NDArray gNpy = fromNpy.toLocal(np)) {
+      assertSameBits(x, gNpy, "DistributedNpy.read of NumPy's x.npy");
+      assertSameBits(fsum, fromNpy.sum(), "sum of the file's blocks");
+      DistributedNpy.write(fromNpy, npyOut);
+      try (NDArray back = NpyReader.read(Path.of(URI.create(npyOut)), alloc)) {
+        assertSameBits(x, back, "DistributedNpy.write, read back locally");
+      }
+      DistributedZarr.write(fromNpy, zarrOut); // every executor writes its own chunks
+      try (DistributedArray z = DistributedZarr.read(sc, zarrOut, 2);
+          NDArray gZ = z.toLocal(np)) {
+        assertSameBits(x, gZ, "Zarr written and read by the executors");
+      }
+    }
+    assertJobsUsedBothExecutors();
   }
 
   // ------------------------------------------------------------------ random generators
