@@ -210,8 +210,8 @@ public final class DistributedReductions {
     checkNonEmpty(op, spec.count());
     Chunks chunks = a.chunks();
     long blocks = a.blockCount();
-    PartialTree total = Jobs.action(a.sparkContext(), title(op, a, ""), () ->
-        a.blocks().treeAggregate(PartialTree.empty(), new ReduceFns.Seq(spec, chunks),
+    PartialTree<ReducePartial> total = Jobs.action(a.sparkContext(), title(op, a, ""), () ->
+        a.blocks().treeAggregate(PartialTree.<ReducePartial>empty(), new ReduceFns.Seq(spec, chunks),
             new ReduceFns.Merge(spec), 2));
     ReducePartial p = total.result(blocks, spec);
     return spec.finishScalar(p);

@@ -20,7 +20,6 @@ import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import io.tessera.spark.internal.BlockGrid;
-import io.tessera.spark.internal.BlockReduction;
 import io.tessera.spark.kryo.RawIO;
 import io.tessera.ufunc.Ufunc;
 import java.math.BigDecimal;
@@ -312,10 +311,12 @@ class DistributedArrayTest {
 
   // ------------------------------------------------------------------ reductions
 
+  private enum Op { SUM, MIN, MAX, MEAN }
+
   /** The local engine's answer on the same grid (ChunkedReductions: exact float sums). */
-  private Scalar localReduce(NDArray a, Chunks chunks, BlockReduction r) {
+  private Scalar localReduce(NDArray a, Chunks chunks, Op op) {
     try (ChunkedArray c = ChunkedArray.fromArray(a, chunks);
-        NDArray v = switch (r.op()) {
+        NDArray v = switch (op) {
           case SUM -> ChunkedReductions.sum(np, c);
           case MEAN -> ChunkedReductions.mean(np, c);
           case MIN -> ChunkedReductions.min(np, c);
@@ -330,18 +331,17 @@ class DistributedArrayTest {
     long[] shape = {61, 43};
     Chunks chunks = Chunks.regular(shape, 9, 8); // 7 x 6 = 42 blocks
     Object[][] cases = {
-        {DType.FLOAT64, new BlockReduction.Op[] {BlockReduction.Op.SUM, BlockReduction.Op.MIN,
-            BlockReduction.Op.MAX, BlockReduction.Op.MEAN}},
-        {DType.FLOAT32, new BlockReduction.Op[] {BlockReduction.Op.MEAN}},
-        {DType.FLOAT16, new BlockReduction.Op[] {BlockReduction.Op.SUM}},
-        {DType.INT32, new BlockReduction.Op[] {BlockReduction.Op.MIN}},
-        {DType.BOOL, new BlockReduction.Op[] {BlockReduction.Op.SUM}}};
+        {DType.FLOAT64, new Op[] {Op.SUM, Op.MIN,
+            Op.MAX, Op.MEAN}},
+        {DType.FLOAT32, new Op[] {Op.MEAN}},
+        {DType.FLOAT16, new Op[] {Op.SUM}},
+        {DType.INT32, new Op[] {Op.MIN}},
+        {DType.BOOL, new Op[] {Op.SUM}}};
     for (Object[] k : cases) {
       DType dt = (DType) k[0];
       try (NDArray a = data(dt, shape)) {
-        for (BlockReduction.Op op : (BlockReduction.Op[]) k[1]) {
-          BlockReduction r = new BlockReduction(op, dt);
-          Scalar expect = localReduce(a, chunks, r);
+        for (Op op : (Op[]) k[1]) {
+          Scalar expect = localReduce(a, chunks, op);
           for (int parts : new int[] {1, 3, 7}) {
             try (DistributedArray d = DistributedArray.fromLocal(sc, a, chunks, parts)) {
               Scalar got = switch (op) {
@@ -360,7 +360,7 @@ class DistributedArrayTest {
   }
 
   /** Independent check: exact integer results, floats close to a BigDecimal sum. */
-  private static void checkAgainstExact(NDArray a, BlockReduction.Op op, Scalar got) {
+  private static void checkAgainstExact(NDArray a, Op op, Scalar got) {
     double[] v = a.toDoubleArray();
     BigDecimal exact = BigDecimal.ZERO;
     double mn = Double.POSITIVE_INFINITY;
@@ -374,13 +374,13 @@ class DistributedArrayTest {
       case MIN -> assertEquals(mn, got.doubleValue());
       case MAX -> assertEquals(mx, got.doubleValue());
       case SUM, MEAN -> {
-        double e = op == BlockReduction.Op.SUM ? exact.doubleValue()
+        double e = op == Op.SUM ? exact.doubleValue()
             : exact.doubleValue() / v.length;
         if (a.dtype().isFloat()) {
           double tol = a.dtype() == DType.FLOAT16 ? 0.5 : a.dtype() == DType.FLOAT32 ? 1e-2 : 1e-9;
           assertEquals(e, got.doubleValue(), tol * Math.max(1, Math.abs(e)), op + " " + a.dtype());
         } else {
-          assertEquals(e, got.doubleValue(), op == BlockReduction.Op.SUM ? 0 : 1e-9 * Math.abs(e));
+          assertEquals(e, got.doubleValue(), op == Op.SUM ? 0 : 1e-9 * Math.abs(e));
         }
       }
       default -> throw new AssertionError();

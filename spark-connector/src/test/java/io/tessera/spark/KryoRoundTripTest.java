@@ -14,7 +14,8 @@ import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import io.tessera.spark.internal.BlockPayload;
 import io.tessera.spark.internal.HeapArray;
-import io.tessera.spark.internal.TreePartial;
+import io.tessera.spark.internal.PartialTree;
+import io.tessera.spark.internal.ReducePartial;
 import io.tessera.spark.kryo.RawIO;
 import io.tessera.testing.ArrayTestBase;
 import java.io.ByteArrayInputStream;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BinaryOperator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.DeserializationStream;
 import org.apache.spark.serializer.KryoSerializer;
@@ -177,10 +179,14 @@ class KryoRoundTripTest extends ArrayTestBase {
     }
     Scalar s = new Scalar(DType.FLOAT32, Float.floatToRawIntBits(-0.0f));
     assertEquals(s, viaBuffer(SMALL, s));
-    TreePartial p = TreePartial.empty().add(0, 5, Long::sum).add(1, 6, Long::sum).add(2, 7,
-        Long::sum);
-    TreePartial q = viaBuffer(SMALL, p);
-    assertEquals(p.result(3, Long::sum), q.result(3, Long::sum));
+    BinaryOperator<ReducePartial> plus = (x, y) -> ReducePartial.of(1,
+        new long[] {x.values()[0] + y.values()[0]}, null, null, null);
+    PartialTree<ReducePartial> p = PartialTree.<ReducePartial>empty();
+    for (long i = 0; i < 3; i++) {
+      p = p.add(i, ReducePartial.of(1, new long[] {5 + i}, null, null, null), plus);
+    }
+    PartialTree<ReducePartial> q = viaBuffer(SMALL, p);
+    assertEquals(18L, q.result(3, plus).values()[0]);
     assertEquals(p.toString(), q.toString());
 
     try (NDArray a = random(DType.UINT16, Order.C, 5, 6)) {

@@ -369,44 +369,6 @@ public final class Fns {
     }
   }
 
-  // ================================================================ reductions
-
-  /** treeAggregate's sequential op: one block's value into the partial (closes the block). */
-  public static final class ReduceSeq
-      implements Function2<TreePartial, Tuple2<BlockIndex, NDArray>, TreePartial> {
-    private static final long serialVersionUID = 1L;
-    private final BlockReduction r;
-
-    public ReduceSeq(BlockReduction r) {
-      this.r = r;
-    }
-
-    @Override
-    public TreePartial call(TreePartial p, Tuple2<BlockIndex, NDArray> t) {
-      long v;
-      try (NDArray a = t._2()) {
-        v = r.block(a);
-      }
-      return p.add(t._1().linear(), v, r);
-    }
-  }
-
-  /** treeAggregate's combine: union of partials. */
-  public static final class ReduceMerge
-      implements Function2<TreePartial, TreePartial, TreePartial> {
-    private static final long serialVersionUID = 1L;
-    private final BlockReduction r;
-
-    public ReduceMerge(BlockReduction r) {
-      this.r = r;
-    }
-
-    @Override
-    public TreePartial call(TreePartial a, TreePartial b) {
-      return a.merge(b, r);
-    }
-  }
-
   // ================================================================ to the driver
 
   /** Copies a partition's blocks to heap payloads (closing the blocks): a task result. */

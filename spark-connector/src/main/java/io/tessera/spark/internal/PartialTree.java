@@ -21,17 +21,19 @@ import java.util.function.BinaryOperator;
  * A partition holding a contiguous range of blocks keeps at most about {@code 2 log2 L} nodes.
  *
  * <p>Immutable.
+ *
+ * @param <P> the per-block value (a {@link ReducePartial} in the reductions)
  */
-public final class PartialTree implements Serializable {
+public final class PartialTree<P> implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final PartialTree EMPTY = new PartialTree(new long[0], new byte[0],
-      new ReducePartial[0]);
+  private static final PartialTree<?> EMPTY = new PartialTree<>(new long[0], new byte[0],
+      new Object[0]);
 
   private final long[] starts;
   private final byte[] levels;
-  private final ReducePartial[] values;
+  private final Object[] values;
 
-  public PartialTree(long[] starts, byte[] levels, ReducePartial[] values) {
+  public PartialTree(long[] starts, byte[] levels, Object[] values) {
     if (starts.length != levels.length || starts.length != values.length) {
       throw new IllegalArgumentException("node arrays of different lengths");
     }
@@ -40,8 +42,9 @@ public final class PartialTree implements Serializable {
     this.values = values;
   }
 
-  public static PartialTree empty() {
-    return EMPTY;
+  @SuppressWarnings("unchecked")
+  public static <P> PartialTree<P> empty() {
+    return (PartialTree<P>) EMPTY;
   }
 
   /** Node count. */
@@ -57,23 +60,24 @@ public final class PartialTree implements Serializable {
     return levels[i];
   }
 
-  public ReducePartial value(int i) {
-    return values[i];
+  @SuppressWarnings("unchecked")
+  public P value(int i) {
+    return (P) values[i];
   }
 
   /** This partial with the value of block {@code index} added. */
-  public PartialTree add(long index, ReducePartial value,
-      BinaryOperator<ReducePartial> combine) {
-    return merge(new PartialTree(new long[] {index}, new byte[] {0},
-        new ReducePartial[] {value}), combine);
+  public PartialTree<P> add(long index, P value, BinaryOperator<P> combine) {
+    return merge(new PartialTree<>(new long[] {index}, new byte[] {0}, new Object[] {value}),
+        combine);
   }
 
   /** The union of two partials (the blocks they cover must be disjoint). */
-  public PartialTree merge(PartialTree o, BinaryOperator<ReducePartial> combine) {
+  @SuppressWarnings("unchecked")
+  public PartialTree<P> merge(PartialTree<P> o, BinaryOperator<P> combine) {
     int n = starts.length + o.starts.length;
     long[] s = new long[n];
     byte[] l = new byte[n];
-    ReducePartial[] v = new ReducePartial[n];
+    Object[] v = new Object[n];
     int k = 0;
     int i = 0;
     int j = 0;
@@ -81,7 +85,7 @@ public final class PartialTree implements Serializable {
       boolean mine = j >= o.starts.length || (i < starts.length && starts[i] <= o.starts[j]);
       long ns = mine ? starts[i] : o.starts[j];
       byte nl = mine ? levels[i] : o.levels[j];
-      ReducePartial nv = mine ? values[i++] : o.values[j++];
+      Object nv = mine ? values[i++] : o.values[j++];
       // push, then combine siblings at the top of the stack
       if (k > 0 && ns < s[k - 1] + (1L << l[k - 1])) {
         throw new TesseraException("tree_reduce", "tree_reduce: block " + ns
@@ -93,12 +97,12 @@ public final class PartialTree implements Serializable {
       k++;
       while (k >= 2 && l[k - 2] == l[k - 1] && (s[k - 2] & ((2L << l[k - 2]) - 1)) == 0
           && s[k - 1] == s[k - 2] + (1L << l[k - 2])) {
-        v[k - 2] = combine.apply(v[k - 2], v[k - 1]);
+        v[k - 2] = combine.apply((P) v[k - 2], (P) v[k - 1]);
         l[k - 2]++;
         k--;
       }
     }
-    return new PartialTree(Arrays.copyOf(s, k), Arrays.copyOf(l, k), Arrays.copyOf(v, k));
+    return new PartialTree<>(Arrays.copyOf(s, k), Arrays.copyOf(l, k), Arrays.copyOf(v, k));
   }
 
   /**
@@ -107,7 +111,8 @@ public final class PartialTree implements Serializable {
    *
    * @throws TesseraException if a block is missing
    */
-  public ReducePartial result(long blockCount, BinaryOperator<ReducePartial> combine) {
+  @SuppressWarnings("unchecked")
+  public P result(long blockCount, BinaryOperator<P> combine) {
     long expect = 0;
     for (int i = 0; i < starts.length; i++) {
       if (starts[i] != expect) {
@@ -120,9 +125,9 @@ public final class PartialTree implements Serializable {
       throw new TesseraException("tree_reduce", "tree_reduce: have the values of " + expect
           + " blocks, expected " + blockCount);
     }
-    ReducePartial acc = values[values.length - 1];
+    P acc = (P) values[values.length - 1];
     for (int i = values.length - 2; i >= 0; i--) {
-      acc = combine.apply(values[i], acc);
+      acc = combine.apply((P) values[i], acc);
     }
     return acc;
   }

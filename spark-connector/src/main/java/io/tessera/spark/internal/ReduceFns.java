@@ -152,7 +152,8 @@ public final class ReduceFns {
 
   /** treeAggregate's sequential op for whole-array reductions (closes the block). */
   public static final class Seq
-      implements Function2<PartialTree, Tuple2<BlockIndex, NDArray>, PartialTree> {
+      implements Function2<PartialTree<ReducePartial>, Tuple2<BlockIndex, NDArray>,
+      PartialTree<ReducePartial>> {
     private static final long serialVersionUID = 1L;
     private final ReduceSpec spec;
     private final BlockGrid grid;
@@ -163,7 +164,8 @@ public final class ReduceFns {
     }
 
     @Override
-    public PartialTree call(PartialTree p, Tuple2<BlockIndex, NDArray> t) {
+    public PartialTree<ReducePartial> call(PartialTree<ReducePartial> p,
+        Tuple2<BlockIndex, NDArray> t) {
       ReducePartial v;
       try (NDArray a = t._2()) {
         v = spec.partial(a, grid.chunks().blockOffsets(t._1().coords()));
@@ -173,7 +175,8 @@ public final class ReduceFns {
   }
 
   /** treeAggregate's combine: union of partial trees. */
-  public static final class Merge implements Function2<PartialTree, PartialTree, PartialTree> {
+  public static final class Merge implements Function2<PartialTree<ReducePartial>,
+      PartialTree<ReducePartial>, PartialTree<ReducePartial>> {
     private static final long serialVersionUID = 1L;
     private final ReduceSpec spec;
 
@@ -182,7 +185,8 @@ public final class ReduceFns {
     }
 
     @Override
-    public PartialTree call(PartialTree a, PartialTree b) {
+    public PartialTree<ReducePartial> call(PartialTree<ReducePartial> a,
+        PartialTree<ReducePartial> b) {
       return a.merge(b, spec);
     }
   }

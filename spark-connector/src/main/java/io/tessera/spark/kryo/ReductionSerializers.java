@@ -142,6 +142,7 @@ public final class ReductionSerializers {
   }
 
   /** Node count, then (start, level, partial) per node. */
+  @SuppressWarnings("rawtypes")
   public static final class TreeSerializer extends Serializer<PartialTree> {
     public TreeSerializer() {
       super(false, true);
@@ -153,7 +154,7 @@ public final class ReductionSerializers {
       for (int i = 0; i < t.size(); i++) {
         out.writeVarLong(t.start(i), true);
         out.writeByte(t.level(i));
-        PartialSerializer.write(out, t.value(i));
+        PartialSerializer.write(out, (ReducePartial) t.value(i));
       }
     }
 
@@ -171,7 +172,7 @@ public final class ReductionSerializers {
         l[i] = in.readByte();
         v[i] = PartialSerializer.read(in);
       }
-      return new PartialTree(s, l, v);
+      return new PartialTree<ReducePartial>(s, l, v);
     }
   }
 }

@@ -14,7 +14,6 @@ import io.tessera.spark.internal.BlockGrid;
 import io.tessera.spark.internal.BlockPayload;
 import io.tessera.spark.internal.HeapArray;
 import io.tessera.spark.internal.PairKey;
-import io.tessera.spark.internal.TreePartial;
 import java.io.IOException;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -48,7 +47,6 @@ public final class TesseraKryoRegistrator implements KryoRegistrator {
     kryo.register(BlockPayload.class, new BlockPayloadSerializer());
     kryo.register(BlockPayload[].class);
     kryo.register(HeapArray.class, new HeapArraySerializer());
-    kryo.register(TreePartial.class, new TreePartialSerializer());
     ReductionSerializers.register(kryo);
     kryo.register(PairKey.class, new PairKey.KryoSerializer());
     kryo.register(long[].class);
@@ -250,39 +248,6 @@ public final class TesseraKryoRegistrator implements KryoRegistrator {
         throw new KryoException("broadcast array of " + n + " bytes");
       }
       return new HeapArray(t, shape, in.readBytes((int) n));
-    }
-  }
-
-  public static final class TreePartialSerializer extends Serializer<TreePartial> {
-    public TreePartialSerializer() {
-      super(false, true);
-    }
-
-    @Override
-    public void write(Kryo kryo, Output out, TreePartial p) {
-      out.writeVarInt(p.size(), true);
-      for (int i = 0; i < p.size(); i++) {
-        out.writeVarLong(p.start(i), true);
-        out.writeByte(p.level(i));
-        out.writeLong(p.value(i));
-      }
-    }
-
-    @Override
-    public TreePartial read(Kryo kryo, Input in, Class<TreePartial> type) {
-      int n = in.readVarInt(true);
-      if (n < 0 || n > 1 << 24) {
-        throw new KryoException("bad partial size " + n);
-      }
-      long[] s = new long[n];
-      byte[] l = new byte[n];
-      long[] v = new long[n];
-      for (int i = 0; i < n; i++) {
-        s[i] = in.readVarLong(true);
-        l[i] = in.readByte();
-        v[i] = in.readLong();
-      }
-      return new TreePartial(s, l, v);
     }
   }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.tessera.chunk.TreeReduce;
 import io.tessera.errors.TesseraException;
 import io.tessera.spark.internal.BlockGrid;
-import io.tessera.spark.internal.TreePartial;
+import io.tessera.spark.internal.PartialTree;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.LongBinaryOperator;
+import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * give exactly TreeReduce's result (checked with a combine that is neither associative nor
  * commutative, so any difference in tree shape or operand order shows).
  */
-class TreePartialTest {
-  private static final LongBinaryOperator SKEW = (a, b) -> 31 * a + b + (a ^ (b << 1));
+class PartialTreeTest {
+  private static final BinaryOperator<Long> SKEW = (a, b) -> 31 * a + b + (a ^ (b << 1));
 
   @Test
   void anySplitAndMergeOrderGivesTreeReduceResult() {
@@ -30,15 +30,15 @@ class TreePartialTest {
       for (int i = 0; i < n; i++) {
         values.add(rnd.nextLong());
       }
-      long expect = TreeReduce.reduce(values, (a, b) -> SKEW.applyAsLong(a, b));
+      long expect = TreeReduce.reduce(values, SKEW);
       for (int trial = 0; trial < 20; trial++) {
         // contiguous ranges (how partitions hold blocks), then merged in random order
         int parts = 1 + rnd.nextInt(Math.min(n, 9));
-        List<TreePartial> ps = new ArrayList<>();
+        List<PartialTree<Long>> ps = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
           long from = BlockGrid.partitionStart(n, parts, p);
           long to = BlockGrid.partitionStart(n, parts, p + 1);
-          TreePartial t = TreePartial.empty();
+          PartialTree<Long> t = PartialTree.empty();
           for (long i = from; i < to; i++) {
             t = t.add(i, values.get((int) i), SKEW);
           }
@@ -47,14 +47,14 @@ class TreePartialTest {
         Collections.shuffle(ps, rnd);
         while (ps.size() > 1) {
           int i = rnd.nextInt(ps.size());
-          TreePartial a = ps.remove(i);
+          PartialTree<Long> a = ps.remove(i);
           int j = rnd.nextInt(ps.size());
-          TreePartial b = ps.remove(j);
+          PartialTree<Long> b = ps.remove(j);
           ps.add(rnd.nextBoolean() ? a.merge(b, SKEW) : b.merge(a, SKEW));
         }
-        assertEquals(expect, ps.get(0).result(n, SKEW), "n=" + n + " parts=" + parts);
+        assertEquals(expect, (long) ps.get(0).result(n, SKEW), "n=" + n + " parts=" + parts);
         // a contiguous range keeps O(log n) nodes
-        TreePartial whole = TreePartial.empty();
+        PartialTree<Long> whole = PartialTree.empty();
         for (int i = 0; i < n; i++) {
           whole = whole.add(i, values.get(i), SKEW);
         }
@@ -66,20 +66,20 @@ class TreePartialTest {
         order.add(i);
       }
       Collections.shuffle(order, rnd);
-      TreePartial t = TreePartial.empty();
+      PartialTree<Long> t = PartialTree.empty();
       for (int i : order) {
         t = t.add(i, values.get(i), SKEW);
       }
-      assertEquals(expect, t.result(n, SKEW));
+      assertEquals(expect, (long) t.result(n, SKEW));
     }
   }
 
   @Test
   void missingOrDuplicateBlocksAreErrors() {
-    TreePartial t = TreePartial.empty().add(0, 1, SKEW).add(2, 3, SKEW);
+    PartialTree<Long> t = PartialTree.<Long>empty().add(0, 1L, SKEW).add(2, 3L, SKEW);
     assertThrows(TesseraException.class, () -> t.result(3, SKEW));
-    assertThrows(TesseraException.class, () -> t.add(2, 5, SKEW));
-    assertThrows(TesseraException.class, () -> TreePartial.empty().result(1, SKEW));
+    assertThrows(TesseraException.class, () -> t.add(2, 5L, SKEW));
+    assertThrows(TesseraException.class, () -> PartialTree.<Long>empty().result(1, SKEW));
   }
 
   @Test
