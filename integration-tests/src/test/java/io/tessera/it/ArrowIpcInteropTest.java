@@ -20,7 +20,6 @@ import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -69,17 +67,17 @@ class ArrowIpcInteropTest {
   }
 
   private static String prepareNode() {
-    String node = run(List.of("node", "--version"), NODE_DIR, 30);
+    String node = Processes.stdout(List.of("node", "--version"), NODE_DIR, 30);
     if (node == null) {
       return "node is not installed or not on PATH";
     }
     if (Files.isRegularFile(NODE_DIR.resolve("node_modules/apache-arrow/package.json"))) {
       return null;
     }
-    if (run(List.of("npm", "--version"), NODE_DIR, 30) == null) {
+    if (Processes.stdout(List.of("npm", "--version"), NODE_DIR, 30) == null) {
       return "npm is not installed or not on PATH (node " + node.trim() + ")";
     }
-    String out = run(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_DIR, 600);
+    String out = Processes.stdout(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_DIR, 600);
     if (out == null
         || !Files.isRegularFile(NODE_DIR.resolve("node_modules/apache-arrow/package.json"))) {
       return "`npm ci` in " + NODE_DIR + " failed (offline?)";
@@ -87,29 +85,10 @@ class ArrowIpcInteropTest {
     return null;
   }
 
-  /** Runs a command; its stdout, or null if it could not start, timed out or failed. */
-  private static String run(List<String> cmd, Path cwd, int timeoutSeconds) {
-    try {
-      Process p = new ProcessBuilder(cmd).directory(cwd.toFile())
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return null;
-      }
-      return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
   private static JsonNode node(String script, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("node", script));
     cmd.addAll(args);
-    String out = run(cmd, NODE_DIR, 120);
+    String out = Processes.stdout(cmd, NODE_DIR, 120);
     assertTrue(out != null, "node " + script + " " + args + " failed (see stderr)");
     return JSON.readTree(out);
   }

@@ -21,7 +21,6 @@ import io.tessera.ndarray.Order;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +62,8 @@ class NpyInteropTest {
 
   @BeforeAll
   static void findNumpy() {
-    String out = run(List.of("python3", "-c", "import numpy; print(numpy.__version__)"), 60);
+    String out = Processes.stdout(
+        List.of("python3", "-c", "import numpy; print(numpy.__version__)"), null, 60);
     if (out == null) {
       skipReason = "python3 with numpy is not available";
       System.err.println("WARNING: NpyInteropTest SKIPPED: " + skipReason
@@ -90,29 +89,11 @@ class NpyInteropTest {
     }
   }
 
-  /** Runs a command; its stdout, or null if it could not start, timed out or failed. */
-  private static String run(List<String> cmd, int timeoutSeconds) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return null;
-      }
-      return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
   /** Runs a Python snippet with arguments; parses its stdout as JSON. */
   private static JsonNode python(String script, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("python3", "-c", script));
     cmd.addAll(args);
-    String out = run(cmd, 300);
+    String out = Processes.stdout(cmd, null, 300);
     assertTrue(out != null, "python3 failed (see stderr) on " + args);
     return JSON.readTree(out);
   }

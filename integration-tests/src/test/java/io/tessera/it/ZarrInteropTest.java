@@ -22,7 +22,6 @@ import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +62,8 @@ class ZarrInteropTest {
 
   @BeforeAll
   static void findPython() {
-    String out = run(List.of("python3", "-c", "import numpy; print(numpy.__version__)"), 60);
+    String out = Processes.stdout(
+        List.of("python3", "-c", "import numpy; print(numpy.__version__)"), null, 60);
     if (out == null || !Files.isRegularFile(SCRIPT_DIR.resolve("zarr_v2.py"))) {
       skipReason = out == null ? "python3 with numpy is not available"
           : "zarr_v2.py not found in " + SCRIPT_DIR;
@@ -72,8 +71,8 @@ class ZarrInteropTest {
           + " -- Zarr/.npy interop with Python was NOT verified");
       return;
     }
-    String z = run(List.of("python3", "-c", "try:\n    import zarr\n    print(zarr.__version__)\n"
-        + "except ImportError:\n    print('')"), 60);
+    String z = Processes.stdout(List.of("python3", "-c", "try:\n    import zarr\n"
+        + "    print(zarr.__version__)\nexcept ImportError:\n    print('')"), null, 60);
     zarrPython = z == null || z.isBlank() ? null : z.trim();
     if (zarrPython == null) {
       System.err.println("WARNING: ZarrInteropTest: zarr-python is NOT installed -- Tessera's "
@@ -98,28 +97,11 @@ class ZarrInteropTest {
     }
   }
 
-  private static String run(List<String> cmd, int timeoutSeconds) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return null;
-      }
-      return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
   private static JsonNode python(String script, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("python3", "-c", "import sys; sys.path.insert(0, "
         + "sys.argv[1]); del sys.argv[1]\n" + script, SCRIPT_DIR.toString()));
     cmd.addAll(args);
-    String out = run(cmd, 300);
+    String out = Processes.stdout(cmd, null, 300);
     assertTrue(out != null, "python3 failed (see stderr) on " + args);
     return JSON.readTree(out);
   }
