@@ -59,15 +59,7 @@ class DistributedArrayTest {
 
   @BeforeAll
   static void start() {
-    SparkConf conf = TesseraSpark.configure(new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("DistributedArrayTest")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.kryo.registrationRequired", "true")
-        .set("spark.kryoserializer.buffer", "4k")
-        .set(ExecutorMemory.LIMIT_CONF, "512m"));
+    SparkConf conf = LocalSpark.conf("DistributedArrayTest");
     sc = new JavaSparkContext(conf);
     sc.sc().addSparkListener(new SparkListener() {
       @Override
@@ -98,16 +90,11 @@ class DistributedArrayTest {
 
   @AfterEach
   void checkMemory() {
-    long leaked = alloc.getAllocatedMemory();
-    alloc.close();
-    assertEquals(0, leaked, "driver arrays not closed");
-    assertEquals(0, ExecutorMemory.allocatedBytes(), "executor arrays not closed");
-    assertEquals(0, ExecutorMemory.leakedTasks(), "tasks ended with untracked memory");
+    LocalSpark.closeChecked(alloc);
   }
 
   private static int jobsSoFar() throws Exception {
-    sc.sc().listenerBus().waitUntilEmpty(10_000);
-    return JOBS.get();
+    return LocalSpark.jobsSoFar(sc, JOBS);
   }
 
   // ------------------------------------------------------------------ data

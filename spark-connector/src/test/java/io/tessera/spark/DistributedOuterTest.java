@@ -50,16 +50,8 @@ class DistributedOuterTest {
 
   @BeforeAll
   static void start() {
-    SparkConf conf = TesseraSpark.configure(new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("DistributedOuterTest")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.kryo.registrationRequired", "true")
-        .set("spark.kryoserializer.buffer", "4k")
-        .set(DistributedOuter.BROADCAST_CONF, "4k")
-        .set(ExecutorMemory.LIMIT_CONF, "512m"));
+    SparkConf conf = LocalSpark.conf("DistributedOuterTest")
+        .set(DistributedOuter.BROADCAST_CONF, "4k");
     sc = new JavaSparkContext(conf);
     sc.sc().addSparkListener(new SparkListener() {
       @Override
@@ -84,16 +76,11 @@ class DistributedOuterTest {
 
   @AfterEach
   void checkMemory() {
-    long leaked = alloc.getAllocatedMemory();
-    alloc.close();
-    assertEquals(0, leaked, "driver arrays not closed");
-    assertEquals(0, ExecutorMemory.allocatedBytes(), "executor arrays not closed");
-    assertEquals(0, ExecutorMemory.leakedTasks(), "tasks ended with untracked memory");
+    LocalSpark.closeChecked(alloc);
   }
 
   private static int jobsSoFar() throws Exception {
-    sc.sc().listenerBus().waitUntilEmpty(10_000);
-    return JOBS.get();
+    return LocalSpark.jobsSoFar(sc, JOBS);
   }
 
   private NDArray gaussian(long... shape) {

@@ -48,16 +48,8 @@ class DistributedReductionsTest {
 
   @BeforeAll
   static void start() {
-    SparkConf conf = TesseraSpark.configure(new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("DistributedReductionsTest")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.kryo.registrationRequired", "true")
-        .set("spark.kryoserializer.buffer", "4k")
-        .set("spark.sql.shuffle.partitions", "4")
-        .set(ExecutorMemory.LIMIT_CONF, "512m"));
+    SparkConf conf = LocalSpark.conf("DistributedReductionsTest")
+        .set("spark.sql.shuffle.partitions", "4");
     sc = new JavaSparkContext(conf);
     sc.sc().addSparkListener(new SparkListener() {
       @Override
@@ -82,16 +74,11 @@ class DistributedReductionsTest {
 
   @AfterEach
   void checkMemory() {
-    long leaked = alloc.getAllocatedMemory();
-    alloc.close();
-    assertEquals(0, leaked, "driver arrays not closed");
-    assertEquals(0, ExecutorMemory.allocatedBytes(), "executor arrays not closed");
-    assertEquals(0, ExecutorMemory.leakedTasks(), "tasks ended with untracked memory");
+    LocalSpark.closeChecked(alloc);
   }
 
   private static int jobsSoFar() throws Exception {
-    sc.sc().listenerBus().waitUntilEmpty(10_000);
-    return JOBS.get();
+    return LocalSpark.jobsSoFar(sc, JOBS);
   }
 
   private static Chunks irregular(long[] shape) {
