@@ -131,4 +131,32 @@ public final class Raw {
       default: throw new IllegalArgumentException("itemsize " + itemsize);
     }
   }
+
+  /**
+   * Reverses the bytes of each of {@code count} elements of {@code itemsize} (1, 2, 4 or 8) bytes
+   * in place: a byte-order swap of foreign-endian data.
+   */
+  public static void reverseBytes(long address, long count, int itemsize) {
+    switch (itemsize) {
+      case 1:
+        return;
+      case 2:
+        for (long i = 0, a = address; i < count; i++, a += 2) {
+          U.putShort(a, Short.reverseBytes(U.getShort(a)));
+        }
+        return;
+      case 4:
+        for (long i = 0, a = address; i < count; i++, a += 4) {
+          U.putInt(a, Integer.reverseBytes(U.getInt(a)));
+        }
+        return;
+      case 8:
+        for (long i = 0, a = address; i < count; i++, a += 8) {
+          U.putLong(a, Long.reverseBytes(U.getLong(a)));
+        }
+        return;
+      default:
+        throw new IllegalArgumentException("itemsize " + itemsize);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import io.tessera.io.npy.NpyFormatException;
 import io.tessera.io.npy.NpyFormatException.Fault;
 import io.tessera.io.npy.NpyHeader;
 import io.tessera.io.npy.NpyReader;
+import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import io.tessera.shape.Shapes;
@@ -239,7 +240,7 @@ public final class ChunkedNpy {
         if (b.size() > 0) {
           read(b.dataAddress(), off, bs);
           if (h.needsSwap()) {
-            NativeBytes.swapInPlace(b.dataAddress(), b.size(), itemsize);
+            Raw.reverseBytes(b.dataAddress(), b.size(), itemsize);
           }
         }
         return b;

@@ -59,31 +59,6 @@ public final class NativeBytes {
     }
   }
 
-  /** Reverses the bytes of each of {@code count} elements of {@code itemsize} bytes in place. */
-  public static void swapInPlace(long address, long count, int itemsize) {
-    switch (itemsize) {
-      case 1:
-        return;
-      case 2:
-        for (long i = 0, a = address; i < count; i++, a += 2) {
-          Raw.putShort(a, Short.reverseBytes(Raw.getShort(a)));
-        }
-        return;
-      case 4:
-        for (long i = 0, a = address; i < count; i++, a += 4) {
-          Raw.putInt(a, Integer.reverseBytes(Raw.getInt(a)));
-        }
-        return;
-      case 8:
-        for (long i = 0, a = address; i < count; i++, a += 8) {
-          Raw.putLong(a, Long.reverseBytes(Raw.getLong(a)));
-        }
-        return;
-      default:
-        throw new IllegalArgumentException("itemsize " + itemsize);
-    }
-  }
-
   /** Reverses the bytes of each element of {@code itemsize} bytes in {@code b[off, off+len)}. */
   public static void swapInPlace(byte[] b, int off, int len, int itemsize) {
     if (itemsize == 1) {

@@ -218,7 +218,7 @@ public final class NpyReader {
     }
     try {
       if (h.needsSwap()) {
-        NpyIo.swapInPlace(st.address(), h.size(), h.dtype().itemsize());
+        Raw.reverseBytes(st.address(), h.size(), h.dtype().itemsize());
       }
       return NDArray.owning(st, h.dtype(), layoutOf(h, 0), true);
     } catch (RuntimeException | Error e) {

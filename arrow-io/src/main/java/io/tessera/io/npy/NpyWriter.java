@@ -156,7 +156,7 @@ public final class NpyWriter {
     try {
       NpyIo.ChunkConsumer out = (addr, n) -> {
         if (swap) {
-          NpyIo.swapInPlace(addr, n / itemsize, itemsize);
+          Raw.reverseBytes(addr, n / itemsize, itemsize);
         }
         sink.writeNative(addr, n);
       };

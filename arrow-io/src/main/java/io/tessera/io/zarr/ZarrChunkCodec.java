@@ -77,7 +77,7 @@ final class ZarrChunkCodec {
     try {
       Raw.copyFromHeap(raw, 0, full.dataAddress(), raw.length);
       if (meta.zarrDType().needsSwap()) {
-        NativeBytes.swapInPlace(full.dataAddress(), full.size(), meta.dtype().itemsize());
+        Raw.reverseBytes(full.dataAddress(), full.size(), meta.dtype().itemsize());
       }
       if (Arrays.equals(bs, cs)) {
         return full;

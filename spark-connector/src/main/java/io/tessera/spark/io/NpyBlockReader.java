@@ -122,7 +122,7 @@ public final class NpyBlockReader
       if (out.size() > 0) {
         fill(in, shape, off, box, out.dataAddress());
         if (swap) {
-          swapInPlace(out.dataAddress(), out.size(), dtype.itemsize());
+          Raw.reverseBytes(out.dataAddress(), out.size(), dtype.itemsize());
         }
       }
       return out;
@@ -231,28 +231,6 @@ public final class NpyBlockReader
       }
       n = 0;
       return dst;
-    }
-  }
-
-  static void swapInPlace(long addr, long n, int w) {
-    switch (w) {
-      case 2:
-        for (long i = 0; i < n; i++) {
-          Raw.putShort(addr + 2 * i, Short.reverseBytes(Raw.getShort(addr + 2 * i)));
-        }
-        break;
-      case 4:
-        for (long i = 0; i < n; i++) {
-          Raw.putInt(addr + 4 * i, Integer.reverseBytes(Raw.getInt(addr + 4 * i)));
-        }
-        break;
-      case 8:
-        for (long i = 0; i < n; i++) {
-          Raw.putLong(addr + 8 * i, Long.reverseBytes(Raw.getLong(addr + 8 * i)));
-        }
-        break;
-      default:
-        break;
     }
   }
 }
