@@ -15,7 +15,6 @@ import io.tessera.io.npy.NpyVersion;
 import io.tessera.io.npy.NpyWriter;
 import io.tessera.io.npy.Npz;
 import io.tessera.io.npy.NpzFile;
-import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import java.io.IOException;
@@ -107,31 +106,6 @@ class NpyInteropTest {
       "            'hex': np.ascontiguousarray(a).astype(a.dtype.newbyteorder('<')).tobytes().hex()}",
       "");
 
-  private static byte[] cBytes(NDArray a) {
-    try (NDArray c = a.copy(Order.C)) {
-      byte[] b = new byte[Math.toIntExact(c.nbytes())];
-      if (b.length > 0) {
-        Raw.copyToHeap(c.dataAddress(), b, 0, b.length);
-      }
-      return b;
-    }
-  }
-
-  private NDArray random(Random rnd, DType t, long... shape) {
-    NDArray a = np.empty(t, shape);
-    byte[] b = new byte[Math.toIntExact(a.nbytes())];
-    rnd.nextBytes(b);
-    if (t == DType.BOOL) {
-      for (int i = 0; i < b.length; i++) {
-        b[i] &= 1;
-      }
-    }
-    if (b.length > 0) {
-      Raw.copyFromHeap(b, 0, a.dataAddress(), b.length);
-    }
-    return a;
-  }
-
   private static String descr(DType t, ByteOrder bo) {
     return t.itemsize() == 1 ? t.str() : (bo == ByteOrder.BIG_ENDIAN ? ">" : "<")
         + t.str().substring(1);
@@ -151,11 +125,11 @@ class NpyInteropTest {
     Map<String, Boolean> fortran = new LinkedHashMap<>();
     int k = 0;
     for (DType t : DType.values()) {
-      try (NDArray base = random(rnd, t, 3, 4, 5);
+      try (NDArray base = TestArrays.random(np, rnd, t, 3, 4, 5);
           NDArray f = base.copy(Order.F);
           NDArray strided = base.get("::-1, 1:, ::2");
           NDArray tr = base.transpose();
-          NDArray scalar = random(rnd, t);
+          NDArray scalar = TestArrays.random(np, rnd, t);
           NDArray empty = np.empty(t, 0, 3)) {
         NDArray[] arrays = {base, f, strided, tr, scalar, empty};
         for (NDArray a : arrays) {
@@ -166,7 +140,7 @@ class NpyInteropTest {
             NpyWriter.write(p, a, NpyWriter.Options.defaults().withByteOrder(bo).withVersion(
                 k % 4 == 0 ? null : v));
             files.add(p.toString());
-            expected.put(p.toString(), cBytes(a));
+            expected.put(p.toString(), TestArrays.cBytes(a));
             descrs.put(p.toString(), descr(t, bo));
             shapes.put(p.toString(), a.shape());
             fortran.put(p.toString(), !a.isCContiguous() && a.isFContiguous());
@@ -263,17 +237,17 @@ class NpyInteropTest {
     }
     assertArrayEquals(shape, a.shape(), what);
     assertEquals(d.get("fortran").asBoolean(), !a.isCContiguous() && a.isFContiguous(), what);
-    assertEquals(d.get("hex").asText(), HexFormat.of().formatHex(cBytes(a)), what);
+    assertEquals(d.get("hex").asText(), HexFormat.of().formatHex(TestArrays.cBytes(a)), what);
   }
 
   /** Archives Tessera writes (stored and deflated, positional and named) load in NumPy. */
   @Test
   void numpyLoadsTesseraArchives() throws IOException {
     Random rnd = new Random(5);
-    try (NDArray a = random(rnd, DType.FLOAT32, 4, 3);
-        NDArray b0 = random(rnd, DType.INT64, 3, 3);
+    try (NDArray a = TestArrays.random(np, rnd, DType.FLOAT32, 4, 3);
+        NDArray b0 = TestArrays.random(np, rnd, DType.INT64, 3, 3);
         NDArray b = b0.copy(Order.F);
-        NDArray c0 = random(rnd, DType.UINT16, 6, 6);
+        NDArray c0 = TestArrays.random(np, rnd, DType.UINT16, 6, 6);
         NDArray c = c0.get("::2, ::-1")) {
       Path s = dir.resolve("t.npz");
       Path z = dir.resolve("tc.npz");

@@ -17,7 +17,6 @@ import io.tessera.io.zarr.Zarr;
 import io.tessera.io.zarr.ZarrCompressor;
 import io.tessera.io.zarr.ZarrMetadata;
 import io.tessera.io.zarr.ZarrWriteOptions;
-import io.tessera.memory.Raw;
 import io.tessera.ndarray.NDArray;
 import io.tessera.ndarray.Order;
 import java.io.IOException;
@@ -126,31 +125,6 @@ class ZarrInteropTest {
       "    out[d] = r",
       "print(json.dumps(out))");
 
-  private static byte[] cBytes(NDArray a) {
-    try (NDArray c = a.copy(Order.C)) {
-      byte[] b = new byte[Math.toIntExact(c.nbytes())];
-      if (b.length > 0) {
-        Raw.copyToHeap(c.dataAddress(), b, 0, b.length);
-      }
-      return b;
-    }
-  }
-
-  private NDArray random(Random rnd, DType t, long... shape) {
-    NDArray a = np.empty(t, shape);
-    byte[] b = new byte[Math.toIntExact(a.nbytes())];
-    rnd.nextBytes(b);
-    if (t == DType.BOOL) {
-      for (int i = 0; i < b.length; i++) {
-        b[i] &= 1;
-      }
-    }
-    if (b.length > 0) {
-      Raw.copyFromHeap(b, 0, a.dataAddress(), b.length);
-    }
-    return a;
-  }
-
   /**
    * Every dtype, with zlib, gzip or no compression, C or F chunk order, either byte order, a NaN
    * (or integer) fill value and a deleted chunk; plus 0-d, 1-d and empty arrays: Python reads the
@@ -173,7 +147,7 @@ class ZarrInteropTest {
             .withOrder(v == 1 ? Order.F : Order.C)
             .withByteOrder(v == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN)
             .withFillValue(fill);
-        try (NDArray a = random(rnd, t, 5, 6, 7)) {
+        try (NDArray a = TestArrays.random(np, rnd, t, 5, 6, 7)) {
           ZarrMetadata m = Zarr.write(a, store, new long[] {2, 4, 3}, o);
           store.delete(m.chunkKey(1, 1, 2));
           try (NDArray hole = a.get("2:4, 4:6, 6:7")) {
@@ -183,7 +157,7 @@ class ZarrInteropTest {
               hole.fill(fill.longValue());
             }
           }
-          expected.put(p.toString(), cBytes(a));
+          expected.put(p.toString(), TestArrays.cBytes(a));
           dtypes.put(p.toString(), t);
         }
       }
@@ -192,10 +166,10 @@ class ZarrInteropTest {
     long[][] chunks = {{}, {4}, {3, 3}};
     for (int s = 0; s < shapes.length; s++) {
       Path p = dir.resolve("s" + s);
-      try (NDArray a = random(rnd, DType.FLOAT32, shapes[s])) {
+      try (NDArray a = TestArrays.random(np, rnd, DType.FLOAT32, shapes[s])) {
         Zarr.write(a, LocalZarrStore.of(p), chunks[s], ZarrWriteOptions.defaults()
             .withCompressor(ZarrCompressor.zlib(1)));
-        expected.put(p.toString(), cBytes(a));
+        expected.put(p.toString(), TestArrays.cBytes(a));
         dtypes.put(p.toString(), DType.FLOAT32);
       }
     }
@@ -204,7 +178,7 @@ class ZarrInteropTest {
     try (NDArray r = np.arange(600); NDArray a = r.reshape(20, 30);
         ChunkedArray ca = ChunkedArray.fromArray(a, Chunks.regular(a.shape(), 7, 8))) {
       Zarr.write(ca, LocalZarrStore.of(g), ZarrWriteOptions.defaults(), np);
-      expected.put(g.toString(), cBytes(a));
+      expected.put(g.toString(), TestArrays.cBytes(a));
       dtypes.put(g.toString(), DType.INT64);
     }
     JsonNode out = python(READ, new ArrayList<>(expected.keySet()));
@@ -246,9 +220,9 @@ class ZarrInteropTest {
           : java.util.Arrays.stream(o[1].split(",")).mapToLong(Long::parseLong).toArray();
       Path npy = dir.resolve("in" + k + ".npy");
       Path z = dir.resolve("py" + k++);
-      try (NDArray a = random(rnd, t, shape)) {
+      try (NDArray a = TestArrays.random(np, rnd, t, shape)) {
         NpyWriter.write(npy, a);
-        expected.put(z.toString(), cBytes(a));
+        expected.put(z.toString(), TestArrays.cBytes(a));
       }
       args.add(npy + ";" + z + ";" + o[2] + ";" + o[3] + ";" + o[4] + ";" + o[5] + ";" + o[6]);
     }
@@ -273,7 +247,7 @@ class ZarrInteropTest {
       byte[] want = HexFormat.of().parseHex(out.get(e.getKey()).asText());
       LocalZarrStore store = LocalZarrStore.of(Path.of(e.getKey()));
       try (ChunkedArray ca = Zarr.open(store); NDArray a = ca.toArray(np)) {
-        assertArrayEquals(want, cBytes(a), e.getKey() + ": " + Zarr.readMetadata(store));
+        assertArrayEquals(want, TestArrays.cBytes(a), e.getKey() + ": " + Zarr.readMetadata(store));
       }
       assertTrue(Zarr.describe(store).contains("Zarr v2 array"));
     }
@@ -287,13 +261,13 @@ class ZarrInteropTest {
     Map<String, byte[]> expected = new LinkedHashMap<>();
     int k = 0;
     for (DType t : DType.values()) {
-      try (NDArray a = random(rnd, t, 9, 4, 5);
+      try (NDArray a = TestArrays.random(np, rnd, t, 9, 4, 5);
           ChunkedArray ca = ChunkedArray.fromArray(a, Chunks.of(a.shape(),
               new long[][] {{2, 4, 3}, {1, 3}, {5}}))) {
         Path p = dir.resolve("c" + k++ + ".npy");
         ChunkedNpy.write(ca, p, np);
         args.add(p.toString());
-        expected.put(p.toString(), cBytes(a));
+        expected.put(p.toString(), TestArrays.cBytes(a));
       }
     }
     JsonNode out = python(String.join("\n",
